@@ -1,0 +1,333 @@
+"""Follower-account features: one extractor for every source, tolerant of missing columns.
+
+Two layers keep training and scoring on exactly the same code path:
+
+1. :func:`fields_from_columns` turns whatever columns a CSV (or a dataset loader) has into the canonical
+   *fields* in :data:`FIELDS` -- float arrays where ``NaN`` means "not known for this row". Column names are
+   matched case-insensitively (spaces and hyphens count as underscores); text columns (``username``,
+   ``full_name``, ``biography``, ``external_url``) are reduced to the numbers the model uses, so no text is
+   kept.
+2. :func:`feature_matrix` turns the fields into the model's feature matrix plus a missing mask, fully
+   vectorised with numpy (scoring speed matters: issue 4 asks for >= 100,000 accounts/s).
+
+Missing data is explicit, never silently zero: a follower count that is not in the file is ``NaN`` here, and
+the model imputes a learned value and sees a missing-indicator (see :mod:`kizuna.audience.model`). An empty
+*text* cell is different: an empty ``biography`` cell means the account has no bio, which is a real signal.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from kizuna.kit.numbers import NumberFormatError, is_missing, parse_count
+
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+
+#: Canonical per-account fields (NaN = unknown). Everything the model can use is one of these.
+FIELDS: tuple[str, ...] = (
+    "posts",
+    "followers",
+    "following",
+    "bio_length",
+    "has_profile_picture",
+    "is_private",
+    "has_external_url",
+    "username_length",
+    "username_digit_ratio",
+    "fullname_words",
+    "fullname_digit_ratio",
+    "name_equals_username",
+)
+
+#: Features computed from the fields, in model order. Each has a missing indicator (see ``FEATURE_SOURCES``).
+FEATURES: tuple[str, ...] = (
+    "log_posts",
+    "log_followers",
+    "log_following",
+    "log_following_to_followers",
+    "log_posts_per_follower",
+    "no_posts",
+    "log_bio_length",
+    "has_bio",
+    "has_profile_picture",
+    "is_private",
+    "has_external_url",
+    "username_length",
+    "username_digit_ratio",
+    "fullname_words",
+    "fullname_digit_ratio",
+    "name_equals_username",
+)
+
+#: Which fields a feature needs; the feature is missing when any of them is.
+FEATURE_SOURCES: dict[str, tuple[str, ...]] = {
+    "log_posts": ("posts",),
+    "log_followers": ("followers",),
+    "log_following": ("following",),
+    "log_following_to_followers": ("following", "followers"),
+    "log_posts_per_follower": ("posts", "followers"),
+    "no_posts": ("posts",),
+    "log_bio_length": ("bio_length",),
+    "has_bio": ("bio_length",),
+    "has_profile_picture": ("has_profile_picture",),
+    "is_private": ("is_private",),
+    "has_external_url": ("has_external_url",),
+    "username_length": ("username_length",),
+    "username_digit_ratio": ("username_digit_ratio",),
+    "fullname_words": ("fullname_words",),
+    "fullname_digit_ratio": ("fullname_digit_ratio",),
+    "name_equals_username": ("name_equals_username",),
+}
+
+_COUNT_COLUMNS = ("posts", "followers", "following", "bio_length", "username_length", "username_digit_count")
+_BOOL_COLUMNS = ("has_profile_picture", "is_private", "has_external_url")
+_TRUE = frozenset({"1", "1.0", "true", "t", "yes", "y"})
+_FALSE = frozenset({"0", "0.0", "false", "f", "no", "n"})
+
+
+class FeatureInputError(ValueError):
+    """Input values cannot be read (a non-numeric count, an unknown boolean, no usable column)."""
+
+
+@dataclass(frozen=True)
+class Fields:
+    """Canonical fields for ``n`` accounts plus the input columns that fed them (for messages)."""
+
+    n: int
+    values: dict[str, FloatArray]
+    used_columns: tuple[str, ...]
+
+    @property
+    def available(self) -> tuple[str, ...]:
+        """Fields known for at least one row."""
+        return tuple(f for f in FIELDS if not bool(np.all(np.isnan(self.values[f]))))
+
+
+def normalize_column(name: str) -> str:
+    """``"Has Profile-Picture "`` -> ``"has_profile_picture"``; a UTF-8 BOM is dropped."""
+    return name.replace("\ufeff", "").strip().lower().replace(" ", "_").replace("-", "_")
+
+
+def _parse_counts(column: str, values: Sequence[object]) -> FloatArray:
+    try:
+        out = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        return _parse_counts_slow(column, values)
+    _check_counts(column, values, out)
+    return out
+
+
+def _check_counts(column: str, values: Sequence[object], out: FloatArray) -> None:
+    bad = np.isinf(out) | (out < 0)
+    if bool(bad.any()):
+        i = int(np.argmax(bad))
+        raise FeatureInputError(f"column {column!r}, row {i + 1}: not a non-negative count: {values[i]!r}")
+
+
+def _parse_counts_slow(column: str, values: Sequence[object]) -> FloatArray:
+    out = np.empty(len(values), dtype=np.float64)
+    for i, v in enumerate(values):
+        if isinstance(v, int | float) and not isinstance(v, bool):
+            out[i] = float(v)
+            continue
+        try:
+            out[i] = float(str(v).strip())
+            continue
+        except ValueError:
+            pass
+        try:
+            c = parse_count(v)
+        except NumberFormatError as exc:
+            raise FeatureInputError(f"column {column!r}, row {i + 1}: not a number: {v!r}") from exc
+        out[i] = math.nan if c is None else float(c)
+    _check_counts(column, values, out)
+    return out
+
+
+def _parse_bools(column: str, values: Sequence[object]) -> FloatArray:
+    out = np.empty(len(values), dtype=np.float64)
+    for i, v in enumerate(values):
+        if isinstance(v, bool):
+            out[i] = 1.0 if v else 0.0
+            continue
+        if isinstance(v, int | float):
+            if isinstance(v, float) and math.isnan(v):
+                out[i] = math.nan
+            elif v in (0, 1):
+                out[i] = float(v)
+            else:
+                raise FeatureInputError(f"column {column!r}, row {i + 1}: not true/false: {v!r}")
+            continue
+        s = str(v).strip().lower()
+        if s in _TRUE:
+            out[i] = 1.0
+        elif s in _FALSE:
+            out[i] = 0.0
+        elif is_missing(v):
+            out[i] = math.nan
+        else:
+            raise FeatureInputError(f"column {column!r}, row {i + 1}: not true/false: {v!r}")
+    return out
+
+
+def _text(values: Sequence[object]) -> list[str]:
+    return ["" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v).strip() for v in values]
+
+
+def _digit_count(s: str) -> int:
+    return sum(ch.isdigit() for ch in s)
+
+
+def _alnum(s: str) -> str:
+    return "".join(ch for ch in s.lower() if ch.isalnum())
+
+
+def fields_from_columns(columns: Mapping[str, Sequence[object]]) -> Fields:
+    """Map raw columns (any case, any subset) onto :data:`FIELDS`.
+
+    Accepted columns: ``username`` or (``username_length``, ``username_digit_count``) or
+    ``username_digit_ratio``; ``full_name``; ``biography`` or ``bio_length``; ``posts``; ``followers``;
+    ``following``; ``has_profile_picture``; ``is_private``; ``external_url`` or ``has_external_url``.
+    Unknown columns are ignored. Raises :class:`FeatureInputError` when values cannot be read or no accepted
+    column is present.
+    """
+    cols = {normalize_column(k): (k, v) for k, v in columns.items()}
+    lengths = {len(v) for v in columns.values()}
+    if len(lengths) > 1:
+        raise FeatureInputError(f"columns have different lengths: {sorted(lengths)}")
+    n = lengths.pop() if lengths else 0
+    nan = np.full(n, math.nan)
+    out: dict[str, FloatArray] = {f: nan.copy() for f in FIELDS}
+    used: list[str] = []
+
+    def take(name: str) -> Sequence[object] | None:
+        hit = cols.get(name)
+        if hit is None:
+            return None
+        used.append(hit[0])
+        return hit[1]
+
+    for name in ("posts", "followers", "following"):
+        raw = take(name)
+        if raw is not None:
+            out[name] = _parse_counts(name, raw)
+
+    bio = take("biography")
+    if bio is not None:
+        out["bio_length"] = np.fromiter((len(s) for s in _text(bio)), dtype=np.float64, count=n)
+    else:
+        raw = take("bio_length")
+        if raw is not None:
+            out["bio_length"] = _parse_counts("bio_length", raw)
+
+    for name in _BOOL_COLUMNS:
+        if name == "has_external_url" and "external_url" in cols:
+            urls = _text(take("external_url") or [])
+            out[name] = np.fromiter((1.0 if s else 0.0 for s in urls), dtype=np.float64, count=n)
+            continue
+        raw = take(name)
+        if raw is not None:
+            out[name] = _parse_bools(name, raw)
+
+    usernames: list[str] | None = None
+    user = take("username")
+    if user is not None:
+        usernames = _text(user)
+        length = np.fromiter((len(s) for s in usernames), dtype=np.float64, count=n)
+        digits = np.fromiter((_digit_count(s) for s in usernames), dtype=np.float64, count=n)
+        empty = length == 0
+        out["username_length"] = np.where(empty, math.nan, length)
+        out["username_digit_ratio"] = np.where(empty, math.nan, digits / np.maximum(length, 1.0))
+    else:
+        raw_len, raw_digits = take("username_length"), take("username_digit_count")
+        if raw_len is not None:
+            length = _parse_counts("username_length", raw_len)
+            out["username_length"] = np.where(length > 0, length, math.nan)
+            if raw_digits is not None:
+                digits = _parse_counts("username_digit_count", raw_digits)
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    out["username_digit_ratio"] = np.where(length > 0, digits / length, math.nan)
+        raw_ratio = take("username_digit_ratio")
+        if raw_ratio is not None:
+            ratio = _parse_counts("username_digit_ratio", raw_ratio)
+            if bool(np.any(ratio > 1)):
+                raise FeatureInputError("column 'username_digit_ratio': values must be between 0 and 1")
+            known = ~np.isnan(out["username_digit_ratio"])
+            out["username_digit_ratio"] = np.where(known, out["username_digit_ratio"], ratio)
+
+    name_col = take("full_name")
+    if name_col is not None:
+        names = _text(name_col)
+        name_len = np.fromiter((len(s) for s in names), dtype=np.float64, count=n)
+        out["fullname_words"] = np.fromiter((len(s.split()) for s in names), dtype=np.float64, count=n)
+        name_digits = np.fromiter((_digit_count(s) for s in names), dtype=np.float64, count=n)
+        out["fullname_digit_ratio"] = name_digits / np.maximum(name_len, 1.0)
+        if usernames is not None:
+            out["name_equals_username"] = np.fromiter(
+                (1.0 if a and _alnum(a) == _alnum(b) else 0.0 for a, b in zip(names, usernames, strict=True)),
+                dtype=np.float64,
+                count=n,
+            )
+
+    if not used:
+        raise FeatureInputError(
+            "no usable column; expected some of: username, username_length, username_digit_count, "
+            "username_digit_ratio, full_name, biography, bio_length, posts, followers, following, "
+            "has_profile_picture, is_private, external_url, has_external_url"
+        )
+    return Fields(n=n, values=out, used_columns=tuple(used))
+
+
+def fields_from_arrays(n: int, **values: npt.ArrayLike) -> Fields:
+    """Build :class:`Fields` straight from canonical numeric arrays (training loaders, benchmarks)."""
+    unknown = set(values) - set(FIELDS)
+    if unknown:
+        raise FeatureInputError(f"unknown fields: {sorted(unknown)}")
+    out = {f: np.full(n, math.nan) for f in FIELDS}
+    for k, v in values.items():
+        arr = np.asarray(v, dtype=np.float64)
+        if arr.shape != (n,):
+            raise FeatureInputError(f"field {k!r} has shape {arr.shape}, expected ({n},)")
+        out[k] = arr
+    return Fields(n=n, values=out, used_columns=tuple(values))
+
+
+def feature_matrix(fields: Fields) -> tuple[FloatArray, BoolArray]:
+    """Features in :data:`FEATURES` order as ``(X, missing)``, both shaped ``(n, len(FEATURES))``.
+
+    ``X`` holds ``NaN`` where ``missing`` is true; the model fills those (imputation happens with the model's
+    learned values so this function has no parameters and can be shared by training and scoring).
+    """
+    v = fields.values
+    posts, followers, following = v["posts"], v["followers"], v["following"]
+    bio = v["bio_length"]
+    with np.errstate(invalid="ignore"):
+        lp, lfr, lfg = np.log1p(posts), np.log1p(followers), np.log1p(following)
+        cols = {
+            "log_posts": lp,
+            "log_followers": lfr,
+            "log_following": lfg,
+            "log_following_to_followers": lfg - lfr,
+            "log_posts_per_follower": lp - lfr,
+            "no_posts": np.where(np.isnan(posts), math.nan, (posts == 0).astype(np.float64)),
+            "log_bio_length": np.log1p(bio),
+            "has_bio": np.where(np.isnan(bio), math.nan, (bio > 0).astype(np.float64)),
+            "has_profile_picture": v["has_profile_picture"],
+            "is_private": v["is_private"],
+            "has_external_url": v["has_external_url"],
+            "username_length": np.minimum(v["username_length"], 30.0),
+            "username_digit_ratio": v["username_digit_ratio"],
+            "fullname_words": np.minimum(v["fullname_words"], 6.0),
+            "fullname_digit_ratio": v["fullname_digit_ratio"],
+            "name_equals_username": v["name_equals_username"],
+        }
+    x = np.empty((fields.n, len(FEATURES)), dtype=np.float64)
+    for j, name in enumerate(FEATURES):
+        x[:, j] = cols[name]
+    return x, np.isnan(x)

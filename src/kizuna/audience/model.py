@@ -1,0 +1,173 @@
+"""The shipped follower-account model: plain arrays in a JSON file, evaluated with numpy only.
+
+Why this shape:
+
+* **No pickle.** The model is ``follower_model.json`` inside this package: lists of numbers and names, read
+  with :func:`json.loads` and checked field by field. Loading it cannot execute code.
+* **Missing data is part of the model.** Every feature is imputed with a value learned in training, and a
+  missing-indicator per input field is appended, so a CSV with only ``followers``/``following`` is scored by
+  the same trees as a complete one (training randomly hides fields so the trees learn those cases).
+* **Fast.** An ensemble of *oblivious* trees (every node on a level uses the same split, as in CatBoost)
+  evaluates as ``depth`` vectorised comparisons per tree and one table lookup -- no per-row Python.
+* **Calibrated for a realistic base rate.** Training balances fake/real per source; a Platt layer fitted on
+  validation rows reweighted to the model's ``prior`` (10% fake) turns scores into probabilities for that rate.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from kizuna.audience.features import FEATURE_SOURCES, FEATURES, BoolArray, Fields, FloatArray, feature_matrix
+
+FORMAT = "kizuna.follower_model/1"
+MODEL_FILE = "follower_model.json"
+
+#: Features whose missing flag becomes an extra model input (one per input field, no duplicates).
+INDICATORS: tuple[str, ...] = tuple(
+    name
+    for i, name in enumerate(FEATURES)
+    if len(FEATURE_SOURCES[name]) == 1
+    and FEATURE_SOURCES[name] not in [FEATURE_SOURCES[m] for m in FEATURES[:i]]
+)
+_IND_IDX = np.array([FEATURES.index(n) for n in INDICATORS], dtype=np.intp)
+
+
+class ModelFileError(ValueError):
+    """The model file is not a valid kizuna follower model."""
+
+
+def design_matrix(x: FloatArray, missing: BoolArray, impute: FloatArray) -> FloatArray:
+    """Impute missing features and append missing-indicators; column-major for fast column access."""
+    n = x.shape[0]
+    z = np.empty((n, len(FEATURES) + len(INDICATORS)), dtype=np.float64, order="F")
+    np.copyto(z[:, : len(FEATURES)], np.where(missing, impute, x))
+    z[:, len(FEATURES) :] = missing[:, _IND_IDX]
+    return z
+
+
+def design_names() -> tuple[str, ...]:
+    return FEATURES + tuple(f"missing_{n}" for n in INDICATORS)
+
+
+@dataclass(frozen=True)
+class TreeEnsemble:
+    """Oblivious trees: ``feature[t, d]``/``threshold[t, d]`` per level, ``leaf[t, 2**depth]`` raw scores."""
+
+    base: float
+    feature: npt.NDArray[np.intp]
+    threshold: FloatArray
+    leaf: FloatArray
+
+    @property
+    def depth(self) -> int:
+        return int(self.feature.shape[1])
+
+    def raw(self, z: FloatArray) -> FloatArray:
+        out = np.full(z.shape[0], self.base, dtype=np.float64)
+        idx = np.empty(z.shape[0], dtype=np.intp)
+        for t in range(self.feature.shape[0]):
+            idx.fill(0)
+            for d in range(self.depth):
+                idx += (z[:, self.feature[t, d]] > self.threshold[t, d]).astype(np.intp) << d
+            out += self.leaf[t][idx]
+        return out
+
+
+@dataclass(frozen=True)
+class FollowerModel:
+    """A loaded model; use :func:`load_model` for the shipped one."""
+
+    version: str
+    impute: FloatArray
+    trees: TreeEnsemble
+    platt_a: float
+    platt_b: float
+    prior: float
+    threshold: float
+    meta: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def design(self, fields: Fields) -> FloatArray:
+        x, missing = feature_matrix(fields)
+        return design_matrix(x, missing, self.impute)
+
+    def logits_from_design(self, z: FloatArray) -> FloatArray:
+        return self.platt_a * self.trees.raw(z) + self.platt_b
+
+    def predict_proba(self, fields: Fields) -> FloatArray:
+        """Probability that each account is fake, calibrated for a ``prior`` share of fakes."""
+        return _sigmoid(self.logits_from_design(self.design(fields)))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format": FORMAT,
+            "version": self.version,
+            "features": list(FEATURES),
+            "indicators": list(INDICATORS),
+            "impute": [float(v) for v in self.impute],
+            "trees": {
+                "base": self.trees.base,
+                "feature": self.trees.feature.tolist(),
+                "threshold": self.trees.threshold.tolist(),
+                "leaf": self.trees.leaf.tolist(),
+            },
+            "calibration": {"platt_a": self.platt_a, "platt_b": self.platt_b, "prior": self.prior},
+            "threshold": self.threshold,
+            "meta": self.meta,
+        }
+
+    @classmethod
+    def from_json(cls, doc: dict[str, Any]) -> FollowerModel:
+        """Validate and build; raises :class:`ModelFileError` on any mismatch with this code's features."""
+        if doc.get("format") != FORMAT:
+            raise ModelFileError(f"unsupported model format {doc.get('format')!r}, expected {FORMAT!r}")
+        if tuple(doc.get("features", ())) != FEATURES or tuple(doc.get("indicators", ())) != INDICATORS:
+            raise ModelFileError("model features do not match this version of kizuna.audience.features")
+        try:
+            t = doc["trees"]
+            feature = np.asarray(t["feature"], dtype=np.intp)
+            threshold = np.asarray(t["threshold"], dtype=np.float64)
+            leaf = np.asarray(t["leaf"], dtype=np.float64)
+            impute = np.asarray(doc["impute"], dtype=np.float64)
+            cal = doc["calibration"]
+            model = cls(
+                version=str(doc["version"]),
+                impute=impute,
+                trees=TreeEnsemble(base=float(t["base"]), feature=feature, threshold=threshold, leaf=leaf),
+                platt_a=float(cal["platt_a"]),
+                platt_b=float(cal["platt_b"]),
+                prior=float(cal["prior"]),
+                threshold=float(doc["threshold"]),
+                meta=dict(doc.get("meta", {})),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ModelFileError(f"malformed model file: {exc}") from exc
+        width = len(FEATURES) + len(INDICATORS)
+        if (
+            impute.shape != (len(FEATURES),)
+            or feature.ndim != 2
+            or threshold.shape != feature.shape
+            or leaf.shape != (feature.shape[0], 2 ** feature.shape[1])
+            or (feature.size and (feature.min() < 0 or feature.max() >= width))
+            or not 0.0 < model.threshold < 1.0
+        ):
+            raise ModelFileError("model arrays have inconsistent shapes or values")
+        return model
+
+
+def _sigmoid(v: FloatArray) -> FloatArray:
+    out: FloatArray = 0.5 * (1.0 + np.tanh(0.5 * v))
+    return out
+
+
+@lru_cache(maxsize=1)
+def load_model() -> FollowerModel:
+    """The model shipped in this package (cached; the file is read once per process)."""
+    text = resources.files("kizuna.audience").joinpath(MODEL_FILE).read_text(encoding="utf-8")
+    return FollowerModel.from_json(json.loads(text))
