@@ -27,7 +27,7 @@ REGRESSION_SOURCES = ("mib_cresci2015",)
 
 def source_files(name: str, data_dir: Path = DEFAULT_DATA_DIR) -> list[Path]:
     """The files a source is read from (for clear "missing file" messages)."""
-    DATA = data_dir  # noqa: N806 - reads like the folder it is
+    DATA = data_dir
     return {
         "purba_ijece": [DATA / "purba_ijece" / "IJECE_df_val.csv"],
         "instafake": [

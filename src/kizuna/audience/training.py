@@ -57,6 +57,8 @@ class TrainConfig:
     mask_probability: float = 0.3
     val_fraction: float = 0.2
     prior: float = 0.10
+    linear_weight: float = 0.5
+    linear_l2: float = 10.0
     seed: int = 20261121
 
 
@@ -143,6 +145,30 @@ def fit_trees(
         leaves[t] = -cfg.learning_rate * gl_ / (hl_ + cfg.l2)
         raw += leaves[t][node]
     return TreeEnsemble(base=base, feature=feats, threshold=thrs, leaf=leaves)
+
+
+def fit_linear(z: FloatArray, y: Labels, w: FloatArray, l2: float) -> tuple[FloatArray, float]:
+    """Weighted L2 logistic regression by Newton steps on standardised columns.
+
+    Returns coefficients and intercept for the *raw* design matrix (standardisation folded in), so scoring is
+    a single matrix-vector product.
+    """
+    mu = np.average(z, axis=0, weights=w)
+    sd = np.sqrt(np.average((z - mu) ** 2, axis=0, weights=w)) + 1e-9
+    zs = np.c_[(z - mu) / sd, np.ones(len(z))]
+    beta = np.zeros(zs.shape[1])
+    yf = y.astype(np.float64)
+    penalty = np.r_[np.full(len(beta) - 1, l2), 0.0]
+    for _ in range(50):
+        p = 1 / (1 + np.exp(-(zs @ beta)))
+        grad = zs.T @ (w * (p - yf)) + penalty * beta
+        hess = (zs * (w * p * (1 - p))[:, None]).T @ zs + np.diag(penalty)
+        step = np.linalg.solve(hess, grad)
+        beta -= step
+        if float(np.abs(step).max()) < 1e-8:
+            break
+    coef = beta[:-1] / sd
+    return coef, float(beta[-1] - coef @ mu)
 
 
 # --- calibration, threshold, metrics ------------------------------------------------------------------
@@ -284,12 +310,23 @@ def fit_model(
         [float(np.median(x[~missing[:, j], j])) if np.any(~missing[:, j]) else 0.0 for j in range(x.shape[1])]
     )
     z = design_matrix(x, missing, impute)
-    trees = fit_trees(z, y_aug, w_aug * len(w_aug) / w_aug.sum(), cfg, rng)
+    w_norm = w_aug * len(w_aug) / w_aug.sum()
+    coef, intercept = fit_linear(z, y_aug, w_norm, cfg.linear_l2)
+    trees = fit_trees(z, y_aug, w_norm, cfg, rng)
+    lw = cfg.linear_weight
+    trees = TreeEnsemble(
+        base=(1 - lw) * trees.base,
+        feature=trees.feature,
+        threshold=trees.threshold,
+        leaf=(1 - lw) * trees.leaf,
+    )
+    coef, intercept = lw * coef, lw * intercept
 
     val = concat_fields(va_parts)
     yva, src_va = np.concatenate(va_y), np.concatenate(va_src)
     xv, mv = feature_matrix(val)
-    raw_val = trees.raw(design_matrix(xv, mv, impute))
+    zv = design_matrix(xv, mv, impute)
+    raw_val = zv @ coef + intercept + trees.raw(zv)
     w_val = prior_weights(yva, src_va, cfg.prior)
     a, b = fit_platt(raw_val, yva, w_val)
     prob_val = 1 / (1 + np.exp(-(a * raw_val + b)))
@@ -297,6 +334,8 @@ def fit_model(
     model = FollowerModel(
         version=version,
         impute=impute,
+        coef=coef,
+        intercept=intercept,
         trees=trees,
         platt_a=a,
         platt_b=b,
