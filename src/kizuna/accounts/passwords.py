@@ -1,0 +1,24 @@
+"""Password hashing with argon2id (argon2-cffi defaults, RFC 9106 low-memory profile)."""
+
+from __future__ import annotations
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+_hasher = PasswordHasher()
+MIN_LENGTH = 10
+
+
+def hash_password(password: str) -> str:
+    return str(_hasher.hash(password))
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    try:
+        return bool(_hasher.verify(password_hash, password))
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+# A fixed hash to verify against when the e-mail is unknown, so timing does not reveal which accounts exist.
+DUMMY_HASH = hash_password("kizuna-timing-equaliser")

@@ -1,0 +1,191 @@
+"""``create_app()``: middleware, error rendering, static files and every domain's routers."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import logging
+import pkgutil
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.routing import APIRoute
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+import kizuna
+from kizuna.config import get_settings
+from kizuna.errors import KizunaError, NotAuthenticated
+from kizuna.web import i18n
+from kizuna.web.auth import is_api
+from kizuna.web.templating import STATIC_DIR, env, register_sections
+
+log = logging.getLogger(__name__)
+
+CSP = (
+    "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
+    "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'"
+)
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+
+
+class SecurityHeaders:
+    """Pure ASGI middleware adding safe default headers to every HTTP response."""
+
+    def __init__(self, app: Callable[[Scope, Receive, Send], Awaitable[None]]) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {k.lower() for k, _ in headers}
+                for name, value in (
+                    (b"x-content-type-options", b"nosniff"),
+                    (b"x-frame-options", b"DENY"),
+                    (b"referrer-policy", b"same-origin"),
+                    (b"content-security-policy", CSP.encode()),
+                ):
+                    if name not in present:
+                        headers.append((name, value))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def _error_response(request: Request, status: int, code: str, message: str, details: Any = None) -> Response:
+    translated = i18n.gettext(message, _request_locale(request))
+    if (
+        is_api(request)
+        or request.url.path.startswith("/r/")
+        or "application/json" in request.headers.get("accept", "")
+    ):
+        body: dict[str, Any] = {"code": code, "message": translated}
+        if details:
+            body["details"] = details
+        return JSONResponse({"error": body}, status_code=status)
+    if request.headers.get("hx-request") == "true":
+        html = env.get_template("partials/flash.html").render(kind="error", message=translated)
+        return HTMLResponse(
+            html, status_code=200, headers={"HX-Retarget": "#flash", "HX-Reswap": "innerHTML"}
+        )
+    html = env.get_template("error.html").render(
+        request=request, status=status, code=code, message=translated, locale=_request_locale(request)
+    )
+    return HTMLResponse(html, status_code=status)
+
+
+def _request_locale(request: Request) -> str:
+    state = getattr(request.state, "locale", None)
+    if state is not None:
+        return str(state.locale)
+    return i18n.negotiate(request.headers.get("accept-language"))
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(KizunaError)
+    async def _kizuna_error(request: Request, exc: KizunaError) -> Response:
+        if isinstance(exc, NotAuthenticated) and not is_api(request) and request.method == "GET":
+            from urllib.parse import quote
+
+            target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
+        return _error_response(request, exc.status, exc.code, exc.message, exc.details or None)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
+        errors = exc.errors()
+        if any(e.get("type") == "json_invalid" for e in errors):
+            return _error_response(request, 400, "malformed_json", "The request body is not valid JSON.")
+        details = [
+            {
+                "loc": [str(p) for p in e.get("loc", ())],
+                "message": str(e.get("msg", "")),
+                "type": e.get("type"),
+            }
+            for e in errors
+        ]
+        return _error_response(
+            request, 422, "validation_failed", "Some fields are missing or invalid.", details
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        codes = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}
+        code = codes.get(exc.status_code, "http_error")
+        message = {404: "Not found.", 405: "Method not allowed."}.get(exc.status_code, str(exc.detail))
+        return _error_response(request, exc.status_code, code, message)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return _error_response(request, 500, "internal_error", "Something went wrong on our side.")
+
+
+def domain_modules(name: str) -> list[str]:
+    """``kizuna.<domain>.<name>`` for every domain package that has such a module, in a stable order."""
+    found = []
+    for mod in sorted(pkgutil.iter_modules(kizuna.__path__), key=lambda m: m.name):
+        if not mod.ispkg:
+            continue
+        full = f"kizuna.{mod.name}.{name}"
+        if importlib.util.find_spec(full) is not None:
+            found.append(full)
+    return found
+
+
+def all_router_modules() -> list[str]:
+    names = ["kizuna.accounts.pages", "kizuna.accounts.endpoints"]
+    for kind in ("endpoints", "pages"):
+        names += [m for m in domain_modules(kind) if not m.startswith("kizuna.accounts.")]
+    return names
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    consumer = None
+    if app.state.embedded_worker:
+        from kizuna.worker.consumer import start_embedded
+
+        consumer = start_embedded()
+    try:
+        yield
+    finally:
+        if consumer is not None:
+            consumer.stop(graceful=True)
+
+
+def create_app(*, embedded_worker: bool | None = None) -> FastAPI:
+    settings = get_settings()
+    settings.ensure_data_dir()
+    app = FastAPI(
+        title="Kizuna API",
+        version=kizuna.__version__,
+        openapi_url="/api/openapi.json",
+        docs_url="/api/docs",
+        redoc_url=None,
+        lifespan=_lifespan,
+    )
+    app.state.embedded_worker = settings.embedded_worker if embedded_worker is None else embedded_worker
+    _install_error_handlers(app)
+    app.add_middleware(SecurityHeaders)
+    app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
+    for module_name in all_router_modules():
+        # Routes are added flat (not with include_router) so that ``app.routes`` lists every real route with its
+        # own UnitOfWorkRoute class: the tenancy test walks exactly this list.
+        app.router.routes.extend(importlib.import_module(module_name).router.routes)
+    register_sections([r.path for r in app.routes if isinstance(r, APIRoute)])
+    return app

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, Float, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from kizuna.models.base import Base, BigId, Timestamped, WorkspaceOwned
+
+
+class SocialAccount(WorkspaceOwned, Timestamped, Base):
+    """One account on one platform. ``platform`` is a free key (instagram, youtube, line, xiaohongshu, ...)."""
+
+    __tablename__ = "social_accounts"
+    __table_args__ = (UniqueConstraint("workspace_id", "platform", "handle_key"),)
+
+    influencer_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("influencers.id", ondelete="CASCADE"), index=True, nullable=False
+    )
+    platform: Mapped[str] = mapped_column(String(40), nullable=False)
+    handle: Mapped[str] = mapped_column(String(200), nullable=False)
+    handle_key: Mapped[str] = mapped_column(String(200), nullable=False)
+    url: Mapped[str | None] = mapped_column(String(500))
+    external_id: Mapped[str | None] = mapped_column(String(120))
+    followers: Mapped[int | None] = mapped_column(BigId)
+    following: Mapped[int | None] = mapped_column(BigId)
+    posts_count: Mapped[int | None] = mapped_column(BigId)
+    verified: Mapped[bool | None] = mapped_column(Boolean)
+    account_created_at: Mapped[datetime | None]
+    avg_likes: Mapped[float | None] = mapped_column(Float)
+    avg_comments: Mapped[float | None] = mapped_column(Float)
+    avg_views: Mapped[float | None] = mapped_column(Float)
+    engagement_rate: Mapped[float | None] = mapped_column(Float)
+    engagement_definition: Mapped[str | None] = mapped_column(String(200))
+    posts_per_week: Mapped[float | None] = mapped_column(Float)
+    follower_growth_30d: Mapped[float | None] = mapped_column(Float)
+    tier: Mapped[str | None] = mapped_column(String(30))
+    last_refreshed_at: Mapped[datetime | None]

@@ -1,0 +1,132 @@
+"""Jinja2 (autoescape on) with gettext, number/money/date filters and the shared page context."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from babel.dates import format_datetime
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from kizuna.kit.money import format_money
+from kizuna.kit.numbers import format_compact, format_percent
+from kizuna.kit.time import to_zone
+from kizuna.web import i18n
+
+TEMPLATE_DIR = Path(__file__).parent / "templates"
+STATIC_DIR = Path(__file__).parent / "static"
+
+# The lifecycle order of the main navigation; a section appears once its index page is registered.
+NAV = (
+    ("campaigns", "Campaigns"),
+    ("discover", "Discover"),
+    ("influencers", "Influencers"),
+    ("outreach", "Outreach"),
+    ("deals", "Deals"),
+    ("content", "Content"),
+    ("analytics", "Analytics"),
+    ("settings", "Settings"),
+)
+_registered_sections: set[str] = set()
+
+
+def register_sections(paths: list[str]) -> None:
+    _registered_sections.clear()
+    for key, _label in NAV:
+        if f"/w/{{ws}}/{key}" in paths:
+            _registered_sections.add(key)
+
+
+def nav_items() -> list[tuple[str, str]]:
+    return [(k, label) for k, label in NAV if k in _registered_sections]
+
+
+def _fmt_dt(value: datetime | None, fmt: str = "medium") -> str:
+    if value is None:
+        return "—"
+    state = i18n.current()
+    local = to_zone(value, state.timezone)
+    return str(format_datetime(local, format=fmt, locale="ja_JP" if state.locale == "ja" else "en_US"))
+
+
+def _fmt_date(value: datetime | None) -> str:
+    if value is None:
+        return "—"
+    state = i18n.current()
+    local = to_zone(value, state.timezone)
+    return (
+        local.strftime("%Y/%m/%d") if state.locale == "ja" else local.strftime("%b %d, %Y").replace(" 0", " ")
+    )
+
+
+def _fmt_compact(value: float | int | None) -> str:
+    return format_compact(value, i18n.current_locale())
+
+
+def _fmt_money(minor: int | None, currency: str) -> str:
+    return format_money(minor, currency, i18n.current_locale())
+
+
+def _build_env() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATE_DIR)),
+        autoescape=select_autoescape(["html", "htm", "xml", "svg"], default_for_string=True, default=True),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        lambda s: i18n.gettext(s), lambda s, p, n: i18n.ngettext(s, p, n), newstyle=True
+    )
+    env.filters.update(
+        compact=_fmt_compact,
+        percent=format_percent,
+        money=_fmt_money,
+        datetime=_fmt_dt,
+        date=_fmt_date,
+    )
+    env.globals.update(nav_items=nav_items)
+    return env
+
+
+env = _build_env()
+
+
+def render(
+    request: Request, template: str, context: dict[str, Any] | None = None, *, status_code: int = 200
+) -> HTMLResponse:
+    """Render a page with the shared context: caller, workspace, CSRF token, locale, navigation."""
+    ctx = getattr(request.state, "ctx", None)
+    caller = getattr(request.state, "caller", None)
+    state = getattr(request.state, "locale", None) or i18n.RequestLocale()
+    csrf = caller.csrf_token if caller is not None and caller.via == "session" else ""
+    if not csrf:
+        from kizuna.web.auth import anon_csrf_token
+
+        csrf = anon_csrf_token(request)
+    data: dict[str, Any] = {
+        "request": request,
+        "ctx": ctx,
+        "workspace": ctx.workspace if ctx is not None else None,
+        "user": caller.user if caller is not None else None,
+        "csrf_token": csrf,
+        "locale": state.locale,
+        "path": request.url.path,
+    }
+    if caller is not None:
+        from kizuna.accounts.service import user_workspaces
+
+        data["my_workspaces"] = user_workspaces(request.state.uow.session, caller.user)
+    if context:
+        data.update(context)
+    html = env.get_template(template).render(data)
+    response = HTMLResponse(html, status_code=status_code)
+    token = getattr(request.state, "set_anon_csrf", None)
+    if token:
+        from kizuna.web.auth import ANON_CSRF_COOKIE
+
+        response.set_cookie(ANON_CSRF_COOKIE, token, httponly=True, samesite="lax", path="/")
+    return response
