@@ -1,0 +1,132 @@
+"""``kizuna audience score FILE --output OUT.csv [--json]``: score a CSV of follower accounts.
+
+Input: a CSV in UTF-8, UTF-8 with BOM, or cp932 (Shift-JIS exports from Japanese tools). Output: every input
+column and row unchanged, plus ``fake_probability`` (0-1, four decimals) and ``suspicious`` (``true``/``false``
+at the model's default threshold); the output is UTF-8 (with a BOM when the input had one or was cp932, so
+Excel opens it correctly). Bad input -- empty file, no usable column, a value that is not a number -- prints one
+error line and exits with code 2.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from kizuna.audience.features import FeatureInputError
+from kizuna.audience.scoring import ScoreResult, score_columns
+
+OUTPUT_COLUMNS = ("fake_probability", "suspicious")
+
+app = typer.Typer(help="Audience quality: score follower samples for fake accounts.", no_args_is_help=True)
+
+
+class InputFileError(ValueError):
+    """The CSV cannot be used (encoding, shape, no rows)."""
+
+
+def decode_csv_bytes(data: bytes) -> tuple[str, str]:
+    """Decode as UTF-8 (BOM or not), falling back to cp932; returns ``(text, encoding)``."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8"), "utf-8-sig"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp932"), "cp932"
+    except UnicodeDecodeError as exc:
+        raise InputFileError("the file is neither UTF-8 nor cp932 (Shift-JIS) text") from exc
+
+
+def read_csv(path: Path) -> tuple[list[str], list[list[str]], str]:
+    """Header, data rows and detected encoding. Blank lines are skipped; ragged rows are an error."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputFileError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    if not data.strip():
+        raise InputFileError(f"{path} is empty")
+    text, encoding = decode_csv_bytes(data)
+    try:
+        rows = [r for r in csv.reader(io.StringIO(text, newline="")) if any(cell.strip() for cell in r)]
+    except csv.Error as exc:
+        raise InputFileError(f"{path} is not a readable CSV: {exc}") from exc
+    if not rows:
+        raise InputFileError(f"{path} is empty")
+    header, body = rows[0], rows[1:]
+    if not body:
+        raise InputFileError(f"{path} has a header but no accounts")
+    for i, row in enumerate(body, start=2):
+        if len(row) != len(header):
+            raise InputFileError(f"line {i} has {len(row)} cells but the header has {len(header)}")
+    return header, body, encoding
+
+
+def write_csv(
+    path: Path, header: list[str], body: list[list[str]], result: ScoreResult, encoding: str
+) -> None:
+    """Input columns plus the two score columns (replacing same-named input columns)."""
+    keep = [i for i, h in enumerate(header) if h.strip().lower() not in OUTPUT_COLUMNS]
+    out_encoding = "utf-8" if encoding == "utf-8" else "utf-8-sig"
+    with path.open("w", newline="", encoding=out_encoding) as fh:
+        w = csv.writer(fh)
+        w.writerow([header[i] for i in keep] + list(OUTPUT_COLUMNS))
+        for row, p, s in zip(body, result.probabilities.tolist(), result.suspicious.tolist(), strict=True):
+            w.writerow([row[i] for i in keep] + [f"{p:.4f}", "true" if s else "false"])
+
+
+@app.command("score")
+def score(
+    file: Annotated[Path, typer.Argument(help="CSV of follower accounts (one row per account).")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the scored CSV.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object instead of text.")] = False,
+) -> None:
+    """Score follower accounts and print the suspicious share with its 95% confidence interval.
+
+    Columns are matched case-insensitively and may be missing: username (or username_length +
+    username_digit_count, or username_digit_ratio), full_name, biography (or bio_length), posts, followers,
+    following, has_profile_picture, is_private, external_url (or has_external_url).
+    """
+    console = Console()
+    err = Console(stderr=True)
+    try:
+        header, body, encoding = read_csv(file)
+        columns = {h: [row[i] for row in body] for i, h in enumerate(header) if h.strip()}
+        result = score_columns(columns)
+        write_csv(output, header, body, result, encoding)
+    except (InputFileError, FeatureInputError) as exc:
+        err.print(f"[bold red]error[/] (invalid_input): {exc}", markup=True, highlight=False)
+        raise typer.Exit(2) from None
+    except OSError as exc:
+        err.print(f"[bold red]error[/] (output_failed): cannot write {output}: {exc.strerror or exc}")
+        raise typer.Exit(2) from None
+
+    summary = result.summary()
+    if as_json:
+        summary["output"] = str(output)
+        typer.echo(json.dumps(summary, ensure_ascii=False))
+        return
+    lo, hi = result.ci95
+    console.print(
+        f"[bold]{result.suspicious_count:,}[/] of {result.rows:,} accounts suspicious: "
+        f"[bold]{result.share:.1%}[/] (95% CI {lo:.1%}-{hi:.1%})"
+    )
+    console.print(
+        f"threshold {result.threshold:.3f}, model {result.model_version}; "
+        f"probabilities assume about 10% fake accounts overall",
+        style="dim",
+    )
+    if result.fields_missing:
+        console.print(f"not in the file (scored without): {', '.join(result.fields_missing)}", style="yellow")
+    console.print(f"wrote {output}", style="dim")
+
+
+def register(root: typer.Typer) -> None:
+    """Add ``kizuna audience ...`` to the root CLI (auto-discovered by kizuna.cli.main)."""
+    root.add_typer(app, name="audience")
