@@ -154,6 +154,21 @@ CITY_LOCAL: Final[dict[str, str]] = {
 }
 
 
+# median views per post relative to followers
+_VIEW_RATE: Final[dict[str, float]] = {
+    "tiktok": 0.6,
+    "youtube": 0.3,
+    "instagram": 0.35,
+    "x": 0.25,
+    "blog": 2.0,
+    "naver_blog": 2.0,
+    "line": 0.2,
+    "xiaohongshu": 0.5,
+}
+_LOCALE_CHOICES: Final = tuple((loc, loc[2]) for loc in v.LOCALES)
+_CITY_CHOICES: Final = {loc[0]: tuple(((c, z), w) for c, z, w in loc[3]) for loc in v.LOCALES}
+
+
 # ------------------------------------------------------------------------------------------------- helpers
 def _rng(seed: int, index: int, stream: int) -> random.Random:
     # Distinct, non-overlapping integer per (seed, stream, index): the stdlib seeds from all of its bits.
@@ -209,7 +224,7 @@ def _code(index: int) -> str:
 
 
 def _digits(index: int) -> str:
-    return f"{(index * 7_368_787 + 1_234_567) % 100_000_000:08d}"
+    return f"{(index * 7_368_787 + 38_461_529) % 100_000_000:08d}"
 
 
 def _round(x: float, digits: int = 3) -> float:
@@ -385,8 +400,8 @@ def _caption(r: random.Random, lang: str, category: str, city: str) -> tuple[str
                 f"今日の{item}。{feeling}",
                 f"最近ハマってる{item}について✍️ {feeling}",
                 f"{content}｜{item}編。{feeling}",
-                f"週末は{item}でした。{feeling}",
-                f"{CITY_JA.get(city, city)}で見つけた{item}。{feeling}",
+                f"週末の{item}記録📝 {feeling}",
+                f"【{content}】{item}のこと、まとめました。{feeling}",
             )
         )
         tags = r.sample(v.HASHTAGS_JA[category], k=r.randint(2, 5))
@@ -581,8 +596,8 @@ class _Gen:
                 break
         celebrity = tier_key == "celebrity"
 
-        country, lang, _, cities = _weighted(r, [(loc, loc[2]) for loc in v.LOCALES])
-        city, tz = _weighted(r, [((c, z), w) for c, z, w in cities])
+        country, lang, _, _ = _weighted(r, _LOCALE_CHOICES)
+        city, tz = _weighted(r, _CITY_CHOICES[country])
         category = _weighted(r, v.CATEGORIES)
         categories = [category]
         extra = _weighted(r, ((0, 0.45), (1, 0.4), (2, 0.15)))
@@ -745,16 +760,7 @@ class _Gen:
             comment_ratio *= 0.15
         avg_likes = er * followers / (1.0 + comment_ratio)
         avg_comments = avg_likes * comment_ratio
-        view_rate = {
-            "tiktok": 0.6,
-            "youtube": 0.3,
-            "instagram": 0.35,
-            "x": 0.25,
-            "blog": 2.0,
-            "naver_blog": 2.0,
-            "line": 0.2,
-            "xiaohongshu": 0.5,
-        }[platform] * math.exp(r.gauss(0.0, 0.5))
+        view_rate = _VIEW_RATE[platform] * math.exp(r.gauss(0.0, 0.5))
         avg_views = None if platform == "instagram" and r.random() < 0.5 else followers * view_rate
         if avg_views is not None:
             avg_views = max(avg_views, (avg_likes + avg_comments) * 3.0)
