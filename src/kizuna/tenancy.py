@@ -113,7 +113,7 @@ class Ctx:
         """The row with this id in the current workspace, or :class:`NotFound` (never another tenant's)."""
         row = self.session.execute(select(model).where(model.id == object_id)).scalar_one_or_none()
         if row is None:
-            raise NotFound(f"{model.__name__} not found.", code="not_found")
+            raise NotFound("Not found.", code="not_found", details={"object": model.__name__})
         return row
 
     def add(self, obj: T) -> T:

@@ -55,9 +55,7 @@ def create_user(
 ) -> User:
     email = normalize_email(email)
     if len(password) < MIN_LENGTH:
-        raise ValidationFailed(
-            f"The password must have at least {MIN_LENGTH} characters.", code="password_too_short"
-        )
+        raise ValidationFailed("The password must have at least 10 characters.", code="password_too_short")
     if session.execute(select(User.id).where(User.email == email)).first():
         raise Conflict("A user with this e-mail already exists.", code="user_exists")
     user = User(
@@ -479,8 +477,6 @@ def set_password(session: Session, user: User, *, current: str, new: str) -> Non
     if not verify_password(user.password_hash, current):
         raise ValidationFailed("The current password is not correct.", code="invalid_current_password")
     if len(new) < MIN_LENGTH:
-        raise ValidationFailed(
-            f"The password must have at least {MIN_LENGTH} characters.", code="password_too_short"
-        )
+        raise ValidationFailed("The password must have at least 10 characters.", code="password_too_short")
     user.password_hash = hash_password(new)
     record(session, action="user.password_changed", workspace_id=None, actor=user, obj=user)

@@ -23,7 +23,9 @@ def purge_expired() -> dict[str, int]:
             0,
         )
         attempts = getattr(
-            uow.session.execute(delete(LoginAttempt).where(LoginAttempt.created_at < now - timedelta(days=2))),
+            uow.session.execute(
+                delete(LoginAttempt).where(LoginAttempt.created_at < now - timedelta(days=2))
+            ),
             "rowcount",
             0,
         )

@@ -158,10 +158,10 @@ def _check_object_params(request: Request, session: Session) -> None:
         try:
             object_id = int(raw)
         except (TypeError, ValueError):
-            raise NotFound(f"{model.__name__} not found.", code="not_found") from None
+            raise NotFound("Not found.", code="not_found", details={"object": model.__name__}) from None
         found = session.execute(select(model.id).where(model.id == object_id)).first()
         if found is None:
-            raise NotFound(f"{model.__name__} not found.", code="not_found")
+            raise NotFound("Not found.", code="not_found", details={"object": model.__name__})
 
 
 def anon_csrf_token(request: Request) -> str:
