@@ -18,7 +18,7 @@ the model imputes a learned value and sees a missing-indicator (see :mod:`kizuna
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -176,8 +176,13 @@ def _parse_bools(column: str, values: Sequence[object]) -> FloatArray:
     return out
 
 
-def _text(values: Sequence[object]) -> list[str]:
-    return ["" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v).strip() for v in values]
+def _text(values: Sequence[object]) -> list[str | None]:
+    """Cells as stripped text; ``None``/NaN (a key absent from a row) stays ``None`` = unknown."""
+    return [None if v is None or (isinstance(v, float) and math.isnan(v)) else str(v).strip() for v in values]
+
+
+def _text_stat(texts: list[str | None], fn: Callable[[str], float], n: int) -> FloatArray:
+    return np.fromiter((math.nan if t is None else fn(t) for t in texts), dtype=np.float64, count=n)
 
 
 def _digit_count(s: str) -> int:
@@ -220,7 +225,7 @@ def fields_from_columns(columns: Mapping[str, Sequence[object]]) -> Fields:
 
     bio = take("biography")
     if bio is not None:
-        out["bio_length"] = np.fromiter((len(s) for s in _text(bio)), dtype=np.float64, count=n)
+        out["bio_length"] = _text_stat(_text(bio), len, n)
     else:
         raw = take("bio_length")
         if raw is not None:
@@ -229,21 +234,22 @@ def fields_from_columns(columns: Mapping[str, Sequence[object]]) -> Fields:
     for name in _BOOL_COLUMNS:
         if name == "has_external_url" and "external_url" in cols:
             urls = _text(take("external_url") or [])
-            out[name] = np.fromiter((1.0 if s else 0.0 for s in urls), dtype=np.float64, count=n)
+            out[name] = _text_stat(urls, lambda u: 1.0 if u else 0.0, n)
             continue
         raw = take(name)
         if raw is not None:
             out[name] = _parse_bools(name, raw)
 
-    usernames: list[str] | None = None
+    usernames: list[str | None] | None = None
     user = take("username")
     if user is not None:
         usernames = _text(user)
-        length = np.fromiter((len(s) for s in usernames), dtype=np.float64, count=n)
-        digits = np.fromiter((_digit_count(s) for s in usernames), dtype=np.float64, count=n)
-        empty = length == 0
-        out["username_length"] = np.where(empty, math.nan, length)
-        out["username_digit_ratio"] = np.where(empty, math.nan, digits / np.maximum(length, 1.0))
+        length = _text_stat(usernames, len, n)
+        digits = _text_stat(usernames, _digit_count, n)
+        # every account has a username: an empty cell is unknown, not "no username"
+        length[length == 0] = math.nan
+        out["username_length"] = length
+        out["username_digit_ratio"] = digits / length
     else:
         raw_len, raw_digits = take("username_length"), take("username_digit_count")
         if raw_len is not None:
@@ -264,13 +270,14 @@ def fields_from_columns(columns: Mapping[str, Sequence[object]]) -> Fields:
     name_col = take("full_name")
     if name_col is not None:
         names = _text(name_col)
-        name_len = np.fromiter((len(s) for s in names), dtype=np.float64, count=n)
-        out["fullname_words"] = np.fromiter((len(s.split()) for s in names), dtype=np.float64, count=n)
-        name_digits = np.fromiter((_digit_count(s) for s in names), dtype=np.float64, count=n)
-        out["fullname_digit_ratio"] = name_digits / np.maximum(name_len, 1.0)
+        out["fullname_words"] = _text_stat(names, lambda t: len(t.split()), n)
+        out["fullname_digit_ratio"] = _text_stat(names, lambda t: _digit_count(t) / max(len(t), 1), n)
         if usernames is not None:
             out["name_equals_username"] = np.fromiter(
-                (1.0 if a and _alnum(a) == _alnum(b) else 0.0 for a, b in zip(names, usernames, strict=True)),
+                (
+                    math.nan if a is None or not b else (1.0 if a and _alnum(a) == _alnum(b) else 0.0)
+                    for a, b in zip(names, usernames, strict=True)
+                ),
                 dtype=np.float64,
                 count=n,
             )

@@ -59,7 +59,7 @@ def design_names() -> tuple[str, ...]:
     return FEATURES + tuple(f"missing_{n}" for n in INDICATORS)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class TreeEnsemble:
     """Oblivious trees: ``feature[t, d]``/``threshold[t, d]`` per level, ``leaf[t, 2**depth]`` raw scores."""
 
@@ -83,7 +83,7 @@ class TreeEnsemble:
         return out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class FollowerModel:
     """A loaded model; use :func:`load_model` for the shipped one."""
 
