@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import BigInteger, Date, ForeignKey, String, Text
+from sqlalchemy import BigInteger, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kizuna.models.base import Base, BigId, JsonType, Timestamped, WorkspaceOwned
@@ -17,6 +17,9 @@ class Campaign(WorkspaceOwned, Timestamped, Base):
 
     ``target`` holds the audience (age range, genders, countries, languages, interests); ``kpis`` a list of
     ``{"metric": "reach", "target": 500000}``. Money is in minor units of ``currency``.
+    ``attribution_window_days`` is how long after a click an order still credits the link (30 by default, the
+    field's usual rule); ``emv_values`` overrides the value per engagement type used for EMV
+    (see :mod:`kizuna.analytics.kpis`).
     """
 
     __tablename__ = "campaigns"
@@ -34,3 +37,9 @@ class Campaign(WorkspaceOwned, Timestamped, Base):
     starts_on: Mapped[date | None] = mapped_column(Date)
     ends_on: Mapped[date | None] = mapped_column(Date)
     owner_user_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("users.id", ondelete="SET NULL"))
+    attribution_window_days: Mapped[int] = mapped_column(
+        Integer, nullable=False, default=30, server_default="30"
+    )
+    emv_values: Mapped[dict[str, Any]] = mapped_column(
+        JsonType, nullable=False, default=dict, server_default="{}"
+    )

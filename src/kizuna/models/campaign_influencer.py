@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kizuna.models.base import Base, BigId, Timestamped, WorkspaceOwned, utcnow
@@ -22,7 +22,10 @@ STAGES = (
 
 
 class CampaignInfluencer(WorkspaceOwned, Timestamped, Base):
-    """An influencer on a campaign's shortlist, with their pipeline stage (the outreach board)."""
+    """An influencer on a campaign's shortlist, with their pipeline stage (the outreach board).
+
+    ``fee_minor`` (campaign currency) is the agreed cost used as spend in the KPIs when no deal records one.
+    """
 
     __tablename__ = "campaign_influencers"
     __table_args__ = (
@@ -41,3 +44,4 @@ class CampaignInfluencer(WorkspaceOwned, Timestamped, Base):
     position: Mapped[int] = mapped_column(nullable=False, default=0)
     notes: Mapped[str] = mapped_column(Text, nullable=False, default="")
     added_by_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("users.id", ondelete="SET NULL"))
+    fee_minor: Mapped[int | None] = mapped_column(BigInteger)
