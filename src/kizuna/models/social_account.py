@@ -36,3 +36,6 @@ class SocialAccount(WorkspaceOwned, Timestamped, Base):
     follower_growth_30d: Mapped[float | None] = mapped_column(Float)
     tier: Mapped[str | None] = mapped_column(String(30))
     last_refreshed_at: Mapped[datetime | None]
+    # Audience Quality Score 0-100 (issue 4, item 3); NULL until scored. Added by 0003_discovery so that the
+    # discovery filter "minimum audience quality" works as soon as scores are written.
+    audience_quality: Mapped[float | None] = mapped_column(Float)
