@@ -342,6 +342,7 @@ def test_write_to_db_fills_every_table(sqlite_engine: Engine) -> None:
             )
             assert row.engagement_rate == pytest.approx(inf.engagement_rate)
             assert row.primary_category == inf.primary_category
+            assert (row.emails, row.languages, row.categories) == (inf.emails, inf.languages, inf.categories)
             assert row.created_at.tzinfo is not None
             accounts = (
                 session.execute(
@@ -353,6 +354,7 @@ def test_write_to_db_fills_every_table(sqlite_engine: Engine) -> None:
                 .all()
             )
             assert [a.handle for a in accounts] == [a.handle for a in inf.accounts]
+            assert [a.account_created_at for a in accounts] == [a.account_created_at for a in inf.accounts]
             assert max(a.followers or 0 for a in accounts) == row.max_followers
             assert all(
                 a.engagement_definition and a.avg_likes is not None and a.tier
@@ -367,6 +369,16 @@ def test_write_to_db_fills_every_table(sqlite_engine: Engine) -> None:
             .group_by(Influencer.manager_id)
         ).all()
         assert max(n for _, n in per_manager) >= 2
+        # JSON and timestamps written by the bulk path read back like ORM-written ones, in the same text format
+        first = infs[0].accounts[0]
+        profile = session.execute(select(AudienceProfile).order_by(AudienceProfile.id).limit(1)).scalar_one()
+        assert first.audience is not None and profile.age_bands == first.audience.age_bands
+        assert profile.as_of == first.audience.as_of
+        post = session.execute(select(Post).order_by(Post.id).limit(1)).scalar_one()
+        assert (post.published_at, post.hashtags) == (first.posts[0].published_at, first.posts[0].hashtags)
+        stamp = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}$")
+        assert stamp.match(session.execute(text("SELECT created_at FROM workspaces")).scalar_one())
+        assert stamp.match(session.execute(text("SELECT published_at FROM posts LIMIT 1")).scalar_one())
         sponsored = session.scalar(select(func.count()).select_from(Post).where(Post.is_sponsored))
         assert sponsored and sponsored > 0
 

@@ -3,24 +3,27 @@
 The database writer never builds ORM objects: a million influencers as ORM instances would cost minutes of
 attribute bookkeeping and gigabytes of identity map. It sends batches as Core ``insert()`` executemany through the
 session's own connection, so the rows join the caller's transaction (the caller commits, as everywhere else in
-Kizuna). Parent ids come back from ``INSERT ... RETURNING`` with ``sort_by_parameter_order`` so children can
-point at them on both SQLite and PostgreSQL.
+Kizuna). Parent ids are allocated before the insert (see :func:`_allocate_ids`) rather than read back with
+``RETURNING``, so every table, parents included, is one plain executemany per batch.
 """
 
 from __future__ import annotations
 
 import csv
 import itertools
+import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from sqlalchemy import Connection, Table, insert, select
+from sqlalchemy import JSON, Column, Connection, MetaData, String, Table, Text, func, insert, select, text
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.schema import CallableColumnDefault, ScalarElementColumnDefault
 
 from kizuna.models.audience_profile import AudienceProfile
+from kizuna.models.base import UTCDateTime
 from kizuna.models.influencer import Influencer
 from kizuna.models.manager import Manager
 from kizuna.models.metric_snapshot import MetricSnapshot
@@ -64,16 +67,92 @@ def _batched(items: Iterable[SyntheticInfluencer], size: int) -> Iterator[list[S
         yield batch
 
 
-def _insert_returning_ids(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> list[int]:
-    if not rows:
+def _allocate_ids(conn: Connection, table: Table, n: int) -> list[int]:
+    """Primary keys for ``n`` new rows, so children can reference them without ``INSERT ... RETURNING``.
+
+    SQLAlchemy can only return ids in parameter order on SQLite by inserting one row per statement, which made
+    bulk loads ten times slower. PostgreSQL hands out ids from the table's own sequence (safe with concurrent
+    writers); SQLite continues after the current maximum inside this write transaction (SQLite has one writer
+    at a time, and a stale read makes the insert fail rather than collide).
+    """
+    if n == 0:
         return []
-    stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-    return [row[0] for row in conn.execute(stmt, rows)]
+    if conn.dialect.name == "postgresql":
+        rows = conn.execute(
+            text("SELECT nextval(pg_get_serial_sequence(:t, 'id')) FROM generate_series(1, :n)"),
+            {"t": table.name, "n": n},
+        )
+        return [int(r[0]) for r in rows]
+    start = int(conn.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one())
+    return list(range(start + 1, start + n + 1))
+
+
+def _insert_with_ids(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> list[int]:
+    ids = _allocate_ids(conn, table, len(rows))
+    for row, row_id in zip(rows, ids, strict=True):
+        row["id"] = row_id
+    _insert(conn, table, rows)
+    return ids
 
 
 def _insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    if rows:
-        conn.execute(insert(table), rows)
+    if not rows:
+        return
+    if conn.dialect.name == "sqlite":
+        table, json_cols, dt_cols = _sqlite_plain(table)
+        for row in rows:
+            for k in json_cols:
+                if k in row:
+                    row[k] = json.dumps(row[k])
+            for k in dt_cols:
+                value = row.get(k)
+                if value is not None:
+                    row[k] = _sqlite_datetime(value)
+    conn.execute(insert(table), rows)
+
+
+def _sqlite_datetime(value: datetime) -> str:
+    """The text SQLAlchemy's SQLite ``DateTime`` stores for a UTC moment (same format, so sorting agrees)."""
+    if value.tzinfo is None:
+        raise ValueError("naive datetime given to a UTC column")
+    if value.utcoffset():
+        value = value.astimezone(UTC)
+    return value.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+
+
+_PLAIN: dict[str, tuple[Table, tuple[str, ...], tuple[str, ...]]] = {}
+
+
+def _sqlite_plain(table: Table) -> tuple[Table, tuple[str, ...], tuple[str, ...]]:
+    """A copy of ``table`` whose JSON and UTC datetime columns take ready-made text.
+
+    On SQLite most of a bulk insert's time went into SQLAlchemy's per-value bind processing (JSON encoding,
+    time-zone handling); serialising those two kinds of column here, in the exact format the ORM types write,
+    halves the load time. The JSON text is ``json.dumps`` output, as the SQLite dialect's default serializer.
+    """
+    cached = _PLAIN.get(table.name)
+    if cached is not None and cached[0].c.keys() == table.c.keys():
+        return cached
+    json_cols: list[str] = []
+    dt_cols: list[str] = []
+    cols: list[Column[Any]] = []
+    for c in table.columns:
+        kind: Any = c.type
+        default = None
+        if isinstance(c.type, JSON):
+            kind = Text()
+            json_cols.append(c.name)
+        elif isinstance(c.type, UTCDateTime):
+            kind = String()
+            dt_cols.append(c.name)
+        elif c.default is not None and isinstance(
+            c.default, ScalarElementColumnDefault | CallableColumnDefault
+        ):
+            default = c.default.arg
+        cols.append(Column(c.name, kind, primary_key=c.primary_key, default=default))
+    plain = (Table(table.name, MetaData(), *cols), tuple(json_cols), tuple(dt_cols))
+    _PLAIN[table.name] = plain
+    return plain
 
 
 def _manager_ids(
@@ -112,7 +191,7 @@ def _manager_ids(
             }
             for m in new
         ]
-        for m, mid in zip(new, _insert_returning_ids(conn, _table(Manager), rows), strict=True):
+        for m, mid in zip(new, _insert_with_ids(conn, _table(Manager), rows), strict=True):
             cache[(workspace_id, m.key)] = mid
         inserted = len(new)
     return {m.key: cache[(workspace_id, m.key)] for m in managers}, inserted
@@ -175,7 +254,7 @@ def write_to_db(
             }
             for i in batch
         ]
-        inf_ids = _insert_returning_ids(conn, t_inf, inf_rows)
+        inf_ids = _insert_with_ids(conn, t_inf, inf_rows)
         counts.influencers = len(inf_ids)
         acc_rows: list[dict[str, Any]] = []
         accounts = []
@@ -208,7 +287,7 @@ def write_to_db(
                         "last_refreshed_at": created,
                     }
                 )
-        acc_ids = _insert_returning_ids(conn, t_acc, acc_rows)
+        acc_ids = _insert_with_ids(conn, t_acc, acc_rows)
         counts.social_accounts = len(acc_ids)
         if not accounts_only:
             aud_rows: list[dict[str, Any]] = []
