@@ -281,10 +281,10 @@ def _cluster_of(clusters: list[HashtagCluster], start: int) -> tuple[HashtagClus
 
 
 def _placement_problems(
-    d: Detection, pack: RulePack, spec: PlatformSpec, clusters: list[HashtagCluster]
+    d: Detection, pack: RulePack, spec: PlatformSpec, clusters: list[HashtagCluster], nt: NormalizedText
 ) -> list[_Problem]:
     problems: list[_Problem] = []
-    below = (spec.fold_chars is not None and d.position_end > spec.fold_chars) or (
+    below = (spec.fold_chars is not None and nt.width_to(d.position_end) > spec.fold_chars) or (
         spec.fold_lines is not None and d.line >= spec.fold_lines
     )
     if below:
@@ -314,8 +314,8 @@ def _fold_text(spec: PlatformSpec) -> Localized:
     en: list[str] = []
     ja: list[str] = []
     if spec.fold_chars is not None:
-        en.append(f"{spec.fold_chars} characters")
-        ja.append(f"{spec.fold_chars}文字")
+        en.append(f"{spec.fold_chars} characters (full-width ones count double)")
+        ja.append(f"半角{spec.fold_chars}文字分")
     if spec.fold_lines is not None:
         en.append(f"{spec.fold_lines} lines")
         ja.append(f"{spec.fold_lines}行")
@@ -421,7 +421,7 @@ def _caption_findings(
 ) -> list[Finding]:
     """Findings about the text label itself (present, clear, prominent)."""
     by_strength = {s: [d for d in detections if d.strength == s] for s in ("clear", "weak", "ambiguous")}
-    placed = {id(d): _placement_problems(d, pack, spec, clusters) for d in detections}
+    placed = {id(d): _placement_problems(d, pack, spec, clusters, render.nt) for d in detections}
 
     def problems_of(d: Detection) -> list[Finding]:
         return [

@@ -323,7 +323,11 @@ class RulePack(_Strict):
 
 
 class PlatformSpec(_Strict):
-    """Where a platform folds a caption ("…more") and whether its posts are video by default."""
+    """Where a platform folds a caption ("…more") and whether its posts are video by default.
+
+    ``fold_chars`` counts display cells: a full-width character (kanji, kana, most emoji) takes two, because
+    platforms fold by rendered width. ``fold_lines`` counts line breaks in the text.
+    """
 
     name: Localized
     aliases: list[str] = Field(default_factory=list)

@@ -40,6 +40,8 @@ class NormalizedText:
     origin_end: tuple[int, ...]
     # Offsets (in ``original``) of every line break, for "which line is this on" questions.
     line_breaks: tuple[int, ...]
+    # columns[i]: display width of original[:i] (full-width characters and emoji count 2, marks 0).
+    columns: tuple[int, ...]
 
     def to_original(self, index: int) -> int:
         """Map a normalised index (or the end position ``len(text)``) back to the original text."""
@@ -54,9 +56,24 @@ class NormalizedText:
             return o, o
         return self.origin[start], self.origin_end[end - 1]
 
+    def width_to(self, original_index: int) -> int:
+        """Display width of the original text before ``original_index`` (how far a reader's eye travels)."""
+        return self.columns[max(0, min(original_index, len(self.original)))]
+
     def line_of(self, original_index: int) -> int:
         """0-based line number of an original index (lines split on ``\\n``)."""
         return bisect.bisect_left(self.line_breaks, original_index)
+
+
+def char_width(ch: str) -> int:
+    """Terminal-style cell width: East Asian wide/full-width characters (kanji, kana, most emoji) take two.
+
+    Platforms fold captions by rendered width, not by code points: two lines of Japanese hold about half as
+    many characters as two lines of English, so fold limits are expressed in these cells.
+    """
+    if ch in _INVISIBLE or ch in "\r\n" or _joins_previous(ch) or unicodedata.category(ch) == "Cf":
+        return 0
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
 
 
 def normalize(original: str) -> NormalizedText:
@@ -93,15 +110,18 @@ def normalize(original: str) -> NormalizedText:
             origin_end.append(i + k + 1 if one_to_one else j)
         i = j
     breaks: list[int] = []
+    columns = [0]
     for idx, c in enumerate(original):
         if c == "\n" or (c == "\r" and not (idx + 1 < n and original[idx + 1] == "\n")):
             breaks.append(idx)
+        columns.append(columns[-1] + char_width(c))
     return NormalizedText(
         original=original,
         text="".join(out),
         origin=tuple(origin),
         origin_end=tuple(origin_end),
         line_breaks=tuple(breaks),
+        columns=tuple(columns),
     )
 
 
