@@ -22,7 +22,7 @@ _HALFWIDTH_VOICING = frozenset("\uff9e\uff9f")
 
 # Characters that may belong to a hashtag besides letters and digits: combining marks (Devanagari vowel
 # signs, Japanese voicing marks) are checked by category; these are listed explicitly.
-_TAG_EXTRA = frozenset("_・ー々〆ヶ")
+_TAG_EXTRA = frozenset("_ー々〆ヶ")
 
 
 def _joins_previous(ch: str) -> bool:
