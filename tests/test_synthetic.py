@@ -433,3 +433,30 @@ def test_tier_table_boundaries() -> None:
     assert tier_for(150_000, "japan") == "middle"
     assert tier_for(1_000_000, "japan", celebrity=True) == "top"
     assert tier_for(None) is None
+
+
+def test_write_to_db_on_the_suite_database(db: Engine) -> None:
+    """The suite's own database (PostgreSQL in CI): ids come from the sequences, so ORM inserts still work after a
+    bulk load, and a manager written by an earlier session is found again rather than duplicated."""
+    infs = list(generate(12, 160, posts_per_account=2, snapshot_weeks=2))
+    with Session(db) as session:
+        ws_id = _workspace(session, "synthetic-suite")
+        write_to_db(session, ws_id, infs[:80], batch_size=50)
+        session.commit()
+    with Session(db) as session:
+        write_to_db(session, ws_id, infs[80:], batch_size=50)
+        session.commit()
+        managers = session.scalar(
+            select(func.count()).select_from(Manager).where(Manager.workspace_id == ws_id)
+        )
+        assert managers == len({i.manager.key for i in infs if i.manager})
+        top = session.scalar(select(func.max(Influencer.id)))
+        extra = Influencer(workspace_id=ws_id, display_name="added by hand")
+        session.add(extra)
+        session.flush()
+        assert top is not None and extra.id > top
+        n = session.scalar(
+            select(func.count()).select_from(Influencer).where(Influencer.workspace_id == ws_id)
+        )
+        assert n == 161
+        session.rollback()

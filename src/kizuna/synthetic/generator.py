@@ -110,6 +110,20 @@ _CONSONANTS: Final = "kstnhmyrwbdgpzj"
 _VOWELS: Final = "aeiou"
 _SYLLABLES: Final = tuple(c + w for c in _CONSONANTS for w in _VOWELS)
 
+HANDLE_NICHE_EN: Final[dict[str, tuple[str, ...]]] = {
+    "beauty": ("beauty", "glam", "makeup"),
+    "skincare": ("skin", "skincare", "glow"),
+    "food": ("eats", "foodie", "kitchen"),
+    "travel": ("travels", "trips", "wanders"),
+    "fashion": ("style", "ootd", "closet"),
+    "lifestyle": ("life", "daily", "days"),
+    "parenting": ("mama", "family", "littles"),
+    "fitness": ("fit", "moves", "yoga"),
+    "tech": ("gadget", "tech", "desk"),
+    "gaming": ("games", "play", "gamer"),
+    "pets": ("paws", "pets", "kitty"),
+    "interior": ("home", "nest", "space"),
+}
 HANDLE_NICHE: Final[dict[str, tuple[str, ...]]] = {
     "beauty": ("beauty", "cosme", "makeup"),
     "skincare": ("skin", "skincare", "hada"),
@@ -277,16 +291,18 @@ def _person_name(r: random.Random, lang: str, female: bool) -> tuple[str, str, s
     )
 
 
+_NICHES: Final[dict[str, dict[str, tuple[str, ...]]]] = {
+    "ja": v.NICHE_JA,
+    "zh-TW": v.NICHE_ZH_TW,
+    "zh-HK": v.NICHE_ZH_TW,
+    "zh-CN": v.NICHE_ZH_CN,
+    "ko": v.NICHE_KO,
+    "th": v.NICHE_TH,
+}
+
+
 def _niche_word(r: random.Random, lang: str, category: str) -> str:
-    table = {
-        "ja": v.NICHE_JA,
-        "zh-TW": v.NICHE_ZH_TW,
-        "zh-HK": v.NICHE_ZH_TW,
-        "zh-CN": v.NICHE_ZH_CN,
-        "ko": v.NICHE_KO,
-        "th": v.NICHE_TH,
-    }.get(lang, v.NICHE_EN)
-    return r.choice(table[category])
+    return r.choice(_NICHES.get(lang, v.NICHE_EN)[category])
 
 
 def _display_name(
@@ -616,7 +632,7 @@ class _Gen:
         viral_spike = (not suspicious) and r.random() < 0.04
 
         full, nick, stem = _person_name(r, lang, female)
-        niche_stems = HANDLE_NICHE[category]
+        niche_stems = (HANDLE_NICHE if lang == "ja" else HANDLE_NICHE_EN)[category]
         if r.random() < 0.6:
             stem = f"{stem.split('.')[0]}.{r.choice(niche_stems)}"
         display_name, kind = _display_name(r, lang, category, full, nick, stem)
@@ -1035,7 +1051,8 @@ class _Gen:
 
 def _external_id(r: random.Random, platform: str) -> str:
     if platform == "youtube":
-        return "UC" + "".join(_B64[r.randrange(64)] for _ in range(22))
+        bits = r.getrandbits(132)
+        return "UC" + "".join([_B64[(bits >> (6 * k)) & 63] for k in range(22)])
     if platform == "xiaohongshu":
         return f"{r.getrandbits(96):024x}"
     return str(r.randrange(10**9, 10**11))

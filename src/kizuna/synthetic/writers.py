@@ -139,7 +139,7 @@ def _sqlite_plain(table: Table) -> tuple[Table, tuple[str, ...], tuple[str, ...]
     for c in table.columns:
         kind: Any = c.type
         default = None
-        if isinstance(c.type, JSON):
+        if isinstance(c.type, JSON) or isinstance(getattr(c.type, "impl", None), JSON):
             kind = Text()
             json_cols.append(c.name)
         elif isinstance(c.type, UTCDateTime):
