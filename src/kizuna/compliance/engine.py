@@ -55,7 +55,7 @@ CONTEXTS: tuple[Context, ...] = ("draft", "live_post", "brand_reuse")
 _STRENGTH_RANK: dict[str, int] = {"clear": 3, "weak": 2, "ambiguous": 1}
 _OPEN_BRACKETS = "【[(「『〈《〔<"
 _CLOSE_BRACKETS = "】])」』〉》〕>"
-_MENTION = re.compile(r"@([A-Za-z0-9_.]*[A-Za-z0-9_])")
+_MENTION = re.compile(r"(?<![\w.])@([A-Za-z0-9_.]*[A-Za-z0-9_])")
 _PREVIEW_CHARS = 40
 
 
@@ -161,7 +161,7 @@ def _label_regexes(rule: LabelRule) -> _LabelRegexes:
         re.IGNORECASE,
     )
     # Heading a line, after at most a few decorations (emoji, ※, ▼), followed by a separator or line end.
-    separators = r"\s*[:|/]|\s+[-–—](?:\s|$)|[ \t]*$"
+    separators = r"\s*[:|/.!]|\s+[-–—](?:\s|$)|[ \t]*$"
     if rule.leading_space:
         separators += r"|[ \t]"
     leading = re.compile(rf"^[^\w\n]{{0,6}}?(?P<w>{word})(?={separators})", re.MULTILINE | case)
