@@ -26,6 +26,11 @@ OUTPUT_COLUMNS = ("fake_probability", "suspicious")
 app = typer.Typer(help="Audience quality: score follower samples for fake accounts.", no_args_is_help=True)
 
 
+@app.callback()
+def _audience() -> None:
+    """Audience quality: score follower samples for fake accounts."""
+
+
 class InputFileError(ValueError):
     """The CSV cannot be used (encoding, shape, no rows)."""
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -42,6 +42,9 @@ INDICATORS: tuple[str, ...] = tuple(
 _IND_IDX = np.array([FEATURES.index(n) for n in INDICATORS], dtype=np.intp)
 
 
+_CHUNK = 16_384
+
+
 class ModelFileError(ValueError):
     """The model file is not a valid kizuna follower model."""
 
@@ -50,7 +53,9 @@ def design_matrix(x: FloatArray, missing: BoolArray, impute: FloatArray) -> Floa
     """Impute missing features and append missing-indicators; column-major for fast column access."""
     n = x.shape[0]
     z = np.empty((n, len(FEATURES) + len(INDICATORS)), dtype=np.float64, order="F")
-    np.copyto(z[:, : len(FEATURES)], np.where(missing, impute, x))
+    head = z[:, : len(FEATURES)]
+    np.copyto(head, x)
+    np.copyto(head, np.broadcast_to(impute, x.shape), where=missing)
     z[:, len(FEATURES) :] = missing[:, _IND_IDX]
     return z
 
@@ -72,14 +77,40 @@ class TreeEnsemble:
     def depth(self) -> int:
         return int(self.feature.shape[1])
 
+    @cached_property
+    def _conditions(self) -> tuple[npt.NDArray[np.intp], FloatArray, npt.NDArray[np.intp]]:
+        """Distinct (feature, threshold) splits and, per tree level, which distinct split it uses.
+
+        Boosted trees reuse the same splits a lot (about 90 distinct ones for 600 tree levels), so each is
+        evaluated once per chunk of rows instead of once per tree.
+        """
+        pairs = np.stack([self.feature.ravel().astype(np.float64), self.threshold.ravel()], axis=1)
+        uniq, inverse = np.unique(pairs, axis=0, return_inverse=True)
+        return uniq[:, 0].astype(np.intp), uniq[:, 1].copy(), inverse.reshape(self.feature.shape)
+
     def raw(self, z: FloatArray) -> FloatArray:
-        out = np.full(z.shape[0], self.base, dtype=np.float64)
-        idx = np.empty(z.shape[0], dtype=np.intp)
-        for t in range(self.feature.shape[0]):
-            idx.fill(0)
-            for d in range(self.depth):
-                idx += (z[:, self.feature[t, d]] > self.threshold[t, d]).astype(np.intp) << d
-            out += self.leaf[t][idx]
+        """Sum of leaf values. Rows go in chunks that fit in cache; split bits are uint8."""
+        n = z.shape[0]
+        out = np.empty(n, dtype=np.float64)
+        cond_feature, cond_threshold, level_cond = self._conditions
+        n_trees, depth = self.feature.shape
+        for start in range(0, n, _CHUNK):
+            zc = z[start : start + _CHUNK]
+            m = zc.shape[0]
+            bits = np.empty((len(cond_feature), m), dtype=np.uint8)
+            for u in range(len(cond_feature)):
+                np.greater(zc[:, cond_feature[u]], cond_threshold[u], out=bits[u], casting="unsafe")
+            acc = np.full(m, self.base, dtype=np.float64)
+            idx = np.empty(m, dtype=np.uint8)
+            tmp = np.empty(m, dtype=np.uint8)
+            for t in range(n_trees):
+                row = level_cond[t]
+                np.copyto(idx, bits[row[0]])
+                for d in range(1, depth):
+                    np.left_shift(bits[row[d]], d, out=tmp)
+                    np.bitwise_or(idx, tmp, out=idx)
+                acc += self.leaf[t].take(idx)
+            out[start : start + m] = acc
         return out
 
 
