@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import resource
 import sqlite3
 import sys
 import tempfile
@@ -191,6 +192,7 @@ def run(
             tick(n)
         elapsed = time.perf_counter() - start
     result["seconds"] = round(elapsed, 2)
+    result["max_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     result["influencers_per_s"] = round(count / elapsed, 1) if elapsed else None
     if floor:
         if csv_path is not None:

@@ -113,6 +113,16 @@ def test_tiers_are_all_covered_with_a_heavy_tail(population: list[SyntheticInflu
     assert followers[-1] / statistics.median(followers) > 1_000
     top_1pct = sum(followers[-len(followers) // 100 :])
     assert top_1pct / sum(followers) > 0.5
+    # big audiences are old accounts
+    created: dict[str, list[float]] = defaultdict(list)
+    for i in population:
+        if not i.truth.suspicious:
+            created[str(i.tier)].append(i.accounts[0].account_created_at.timestamp())
+    assert (
+        statistics.median(created["mega"])
+        < statistics.median(created["micro"])
+        < statistics.median(created["nano"])
+    )
     # the denormalised tier agrees with the tier table
     for i in population[:500]:
         assert i.tier == tier_for(i.max_followers, celebrity=i.truth.celebrity)

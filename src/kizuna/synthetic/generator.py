@@ -405,6 +405,14 @@ def _bio(r: random.Random, lang: str, category: str, city: str, age: int, email:
     return text
 
 
+def _celebrity_bio(r: random.Random, lang: str, agency: str) -> str:
+    if lang == "ja":
+        role = r.choice(("俳優", "モデル", "歌手", "タレント", "俳優・モデル", "元日本代表アスリート"))
+        return f"{role}｜{agency}所属" + r.choice(("", "\n公式アカウント", "\n最新情報はこちら👇"))
+    role_en = r.choice(("Actor", "Singer", "Model", "Athlete", "Actor & producer", "Host"))
+    return f"{role_en}. Official account." + (f" Mgmt: {agency}" if agency else "")
+
+
 def _caption(r: random.Random, lang: str, category: str, city: str) -> tuple[str, list[str]]:
     """(caption text without hashtags, hashtags)."""
     if lang == "ja":
@@ -686,11 +694,12 @@ class _Gen:
                 emails.append(f"contact.{tail}@{stem.replace('.', '-')}.studio")
             else:
                 emails.append(f"{local}@{r.choice(domains)}")
-        bio = (
-            ""
-            if (suspicious and r.random() < 0.4)
-            else _bio(r, lang, category, city, age, emails[0] if emails else None)
-        )
+        if celebrity:
+            bio = _celebrity_bio(r, lang, manager.company if manager else "")
+        elif suspicious and r.random() < 0.4:
+            bio = ""
+        else:
+            bio = _bio(r, lang, category, city, age, emails[0] if emails else None)
 
         languages = [lang]
         if lang != "en" and r.random() < 0.25:
@@ -782,15 +791,22 @@ class _Gen:
             avg_views = max(avg_views, (avg_likes + avg_comments) * 3.0)
         ppw = v.POSTS_PER_WEEK[platform] * math.exp(r.gauss(0.0, 0.5))
         since = v.PLATFORM_SINCE[platform]
-        latest = self.as_of - timedelta(days=180)
+        # big audiences take years to build: the larger the account, the older it is (bought ones excepted)
+        min_age_days = {"nano": 180, "micro": 365, "mid": 2 * 365, "macro": 3 * 365}.get(tier_key, 5 * 365)
+        if followers < 10_000:
+            min_age_days = 180
+        latest = self.as_of - timedelta(days=min_age_days)
         if suspicious and r.random() < 0.6:
             earliest = self.as_of - timedelta(days=700)
+            latest = self.as_of - timedelta(days=90)
         else:
             earliest = datetime(
                 max(since, 2012 if tier_key in ("nano", "micro") else since), 1, 1, tzinfo=UTC
             )
+            latest = max(latest, earliest + timedelta(days=365))
         span = max((latest - earliest).total_seconds(), 86400.0)
-        created = earliest + timedelta(seconds=int(r.random() * span))
+        skew = {"nano": 0.7, "micro": 1.0, "mid": 1.4, "macro": 1.6}.get(tier_key, 2.2)
+        created = earliest + timedelta(seconds=int(r.random() ** skew * span))
         weeks_active = (self.as_of - created).days / 7.0
         posts_count = max(5, int(ppw * weeks_active * r.uniform(0.3, 0.9)))
         if suspicious and r.random() < 0.3:
