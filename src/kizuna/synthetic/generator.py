@@ -47,7 +47,9 @@ T = TypeVar("T")
 #: Fixed "now" of generated data, so that output does not depend on the wall clock. Pass ``as_of`` to move it.
 REFERENCE_TIME: Final = datetime(2026, 11, 1, 3, 0, tzinfo=UTC)
 
-ENGAGEMENT_DEFINITION: Final = "(likes+comments)/followers, mean over recent posts"
+#: Definition key of the stored account rate, in the vocabulary of :mod:`kizuna.influencers.metrics`:
+#: (average likes + average comments) / followers, where the averages are the means of the generated posts.
+ENGAGEMENT_DEFINITION: Final = "follower:average_counts"
 
 # share of influencers per tier (upper tiers over-represented compared with the real creator population, where
 # >80% are nano, so that small demos and tests still see every tier)
@@ -736,6 +738,8 @@ class _Gen:
                 viral_spike=viral_spike,
                 celebrity=celebrity,
             ),
+            # the "celebrity" tier is a status, not a follower band: the tag lets a later tier refresh keep it
+            tags=["celebrity"] if celebrity else [],
         )
         if audience:
             ra = _rng(self.seed, index, 1)
