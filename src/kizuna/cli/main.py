@@ -163,8 +163,11 @@ def serve(
 @app.command()
 def worker(workers: Annotated[int, typer.Option(help="Worker threads")] = 2) -> None:
     """Run a standalone job consumer (use with KIZUNA_JOBS=redis://... to scale out)."""
+    import logging
+
     from kizuna.worker.consumer import run_forever
 
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     run_forever(workers)
 
 
