@@ -191,3 +191,25 @@ def test_unknown_context_is_rejected() -> None:
 def test_empty_text_is_simply_undisclosed() -> None:
     assert check("", jurisdiction="us").codes == ["disclosure_missing"]
     assert check("   \n ", jurisdiction="jp").codes == ["disclosure_missing"]
+
+
+def test_a_misplaced_disclosure_sentence_is_quoted_and_moved_whole() -> None:
+    story = (
+        "今日は久しぶりに家族で箱根へ。朝早く出発して、まずは大涌谷で黒たまごを食べて、そのあと芦ノ湖の遊覧船に"
+        "乗りました。紅葉がちょうど見頃で本当にきれいでした。"
+    )
+    sentence = "箱根観光協会から宿泊の提供を受けて投稿しています。"
+    text = story + sentence + "また来たい！"
+    [f] = check(text, jurisdiction="jp", platform="instagram").findings
+    assert f.code == "disclosure_below_fold"
+    assert f.position == text.index(sentence)
+    assert f"広告表示「{sentence}」" in f.message.ja
+    assert f"例：「{sentence}今日は久しぶりに" in f.fix.ja
+    assert sentence not in f.fix.ja.split("例：")[1][len(sentence) :]
+
+
+def test_weak_sentences_are_quoted_whole() -> None:
+    [f] = check("〇〇さんにご招待いただき、新作発表会へ行ってきました", jurisdiction="jp").findings
+    assert f.code == "disclosure_unclear_wording"
+    assert f.position == 0
+    assert "「〇〇さんにご招待いただき、新作発表会へ行ってきました」" in f.message.ja

@@ -23,6 +23,7 @@ Verdict: ``non_compliant`` if any finding is a violation, else ``needs_review`` 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -57,6 +58,8 @@ _OPEN_BRACKETS = "【[(「『〈《〔<"
 _CLOSE_BRACKETS = "】])」』〉》〕>"
 _MENTION = re.compile(r"(?<![\w.])@([A-Za-z0-9_.]*[A-Za-z0-9_])")
 _PREVIEW_CHARS = 40
+_SENTENCE_END = "。．.!?！？\n"
+_QUOTE_MAX = 60
 
 
 @dataclass(frozen=True)
@@ -145,16 +148,11 @@ class _LabelRegexes:
     inline: re.Pattern[str]
 
 
-_REGEX_CACHE: dict[tuple[str, bool, bool], _LabelRegexes] = {}
-
-
-def _label_regexes(rule: LabelRule) -> _LabelRegexes:
-    key = (rule.text, rule.case_sensitive, rule.leading_space)
-    cached = _REGEX_CACHE.get(key)
-    if cached is not None:
-        return cached
-    word = re.escape(rule.text)
-    case = 0 if rule.case_sensitive else re.IGNORECASE
+@functools.cache
+def _label_regexes(word_text: str, case_sensitive: bool, leading_space: bool) -> _LabelRegexes:
+    """The bracket / line-leading / inline regexes of a label word (compiled once per distinct label)."""
+    word = re.escape(word_text)
+    case = 0 if case_sensitive else re.IGNORECASE
     # Brackets: 【PR】 [Ad] (広告) 「PR」, also 【提供：Brand】 — a separator may follow instead of the closer.
     bracket = re.compile(
         rf"[{re.escape(_OPEN_BRACKETS)}]\s*(?P<w>{word})\s*(?:[{re.escape(_CLOSE_BRACKETS)}]|[:|/])",
@@ -162,13 +160,11 @@ def _label_regexes(rule: LabelRule) -> _LabelRegexes:
     )
     # Heading a line, after at most a few decorations (emoji, ※, ▼), followed by a separator or line end.
     separators = r"\s*[:|/.!]|\s+[-–—](?:\s|$)|[ \t]*$"
-    if rule.leading_space:
+    if leading_space:
         separators += r"|[ \t]"
     leading = re.compile(rf"^[^\w\n]{{0,6}}?(?P<w>{word})(?={separators})", re.MULTILINE | case)
     inline = re.compile(rf"(?P<w>{word})", case)
-    compiled = _LabelRegexes(bracket=bracket, leading=leading, inline=inline)
-    _REGEX_CACHE[key] = compiled
-    return compiled
+    return _LabelRegexes(bracket=bracket, leading=leading, inline=inline)
 
 
 class _Detector:
@@ -195,7 +191,7 @@ class _Detector:
 
     def label(self, rule: LabelRule) -> None:
         text = self.nt.text
-        regexes = _label_regexes(rule)
+        regexes = _label_regexes(rule.text, rule.case_sensitive, rule.leading_space)
         if "hashtag" in rule.forms:
             wanted = rule.text.casefold()
             for tag in self.tags:
@@ -324,12 +320,30 @@ def _fold_text(spec: PlatformSpec) -> Localized:
     return Localized(en="the first " + " or ".join(en), ja="最初の" + "・".join(ja) + "程度")
 
 
+def _quote(original: str, d: Detection) -> tuple[str, tuple[int, int]]:
+    """What to call a detection in a message, and the span to move: a tag or label as written, or for a
+    sentence pattern the whole sentence around it (「…から商品提供を受け」 alone would read as a fragment)."""
+    if d.form != "phrase":
+        return d.text, (d.position, d.position_end)
+    start = d.position
+    while start > 0 and original[start - 1] not in _SENTENCE_END and d.position - start < _QUOTE_MAX:
+        start -= 1
+    end = d.position_end
+    while (
+        end < len(original) and original[end - 1] not in _SENTENCE_END and end - d.position_end < _QUOTE_MAX
+    ):
+        end += 1
+    while start < end and original[start].isspace():
+        start += 1
+    return original[start:end].strip(), (start, end)
+
+
 def _preview(original: str, lead: str, cut: tuple[int, int] | None) -> str:
     body = original if cut is None else original[: cut[0]] + original[cut[1] :]
     body = " ".join(body.split())
     if len(body) > _PREVIEW_CHARS:
         body = body[:_PREVIEW_CHARS].rstrip() + "…"
-    sep = "" if lead.endswith(tuple(_CLOSE_BRACKETS)) or not body else " "
+    sep = "" if lead.endswith(tuple(_CLOSE_BRACKETS + "。！？")) or not body else " "
     return f"{lead}{sep}{body}"
 
 
@@ -424,14 +438,15 @@ def _caption_findings(
     placed = {id(d): _placement_problems(d, pack, spec, clusters, render.nt) for d in detections}
 
     def problems_of(d: Detection) -> list[Finding]:
+        quote, span = _quote(render.nt.original, d)
         return [
             render.finding(
                 p.code,
                 "violation",
-                position=d.position,
-                label=d.text,
-                lead=d.text,
-                cut=(d.position, d.position_end),
+                position=span[0],
+                label=quote,
+                lead=quote,
+                cut=span,
                 values=p.values,
             )
             for p in placed[id(d)]
@@ -446,7 +461,8 @@ def _caption_findings(
     if weak:
         well_placed = [d for d in weak if not placed[id(d)]]
         d = well_placed[0] if well_placed else weak[0]
-        unclear = render.finding("disclosure_unclear_wording", "review", position=d.position, label=d.text)
+        quote, span = _quote(render.nt.original, d)
+        unclear = render.finding("disclosure_unclear_wording", "review", position=span[0], label=quote)
         return [*problems_of(d), unclear]
     ambiguous = by_strength["ambiguous"]
     if ambiguous:
