@@ -571,6 +571,12 @@ COMMENTS_EN: Final[tuple[str, ...]] = (
     "Where is this from?", "Adding this to my list!", "Your feed always makes my day", "How long did it last?",
     "Need this in my life", "Great tip, thank you!", "Which shade is that?", "Love how honest your reviews are",
 )  # fmt: skip
+COMMENTS_ZH: Final[tuple[str, ...]] = (
+    "好想去！", "請問這是哪裡買的？", "看起來好好吃", "收藏了！", "太可愛了吧", "每次都好有參考價值",
+)  # fmt: skip
+COMMENTS_KO: Final[tuple[str, ...]] = (
+    "너무 예뻐요!", "어디 제품이에요?", "저장해요 📌", "정보 감사합니다!", "분위기 최고예요", "저도 써보고 싶어요",
+)  # fmt: skip
 # What bought engagement and pods leave behind: generic and emoji-only.
 COMMENTS_GENERIC: Final[tuple[str, ...]] = (
     "Nice pic!", "Great post!", "🔥🔥🔥", "❤️❤️", "Love this ❤️", "Awesome!", "👏👏👏", "Amazing content",

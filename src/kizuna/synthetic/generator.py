@@ -181,6 +181,12 @@ _VIEW_RATE: Final[dict[str, float]] = {
     "line": 0.2,
     "xiaohongshu": 0.5,
 }
+_COMMENT_POOLS: Final[dict[str, tuple[str, ...]]] = {
+    "ja": v.COMMENTS_JA,
+    "zh-TW": v.COMMENTS_ZH,
+    "zh-HK": v.COMMENTS_ZH,
+    "ko": v.COMMENTS_KO,
+}
 _LOCALE_CHOICES: Final = tuple((loc, loc[2]) for loc in v.LOCALES)
 _CITY_CHOICES: Final = {loc[0]: tuple(((c, z), w) for c, z, w in loc[3]) for loc in v.LOCALES}
 
@@ -1040,7 +1046,7 @@ class _Gen:
             if suspicious:
                 sample = [r.choice(v.COMMENTS_GENERIC) for _ in range(3)]
             else:
-                pool = v.COMMENTS_JA if lang == "ja" else v.COMMENTS_EN
+                pool = _COMMENT_POOLS.get(lang, v.COMMENTS_EN)
                 sample = [r.choice(pool), r.choice(pool), r.choice(v.COMMENTS_GENERIC)]
             caption = text + ("\n\n" + " ".join(f"#{t}" for t in tags) if tags else "")
             post_id = _post_id(r, acct.platform)
