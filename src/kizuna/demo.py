@@ -9,6 +9,7 @@ from pathlib import Path
 
 from rich.console import Console
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from kizuna import migrations
 from kizuna.accounts import service
@@ -74,20 +75,17 @@ def load_demo(*, influencers: int = 600, seed: int = 7, console: Console | None 
     return DemoInfo(DEMO_EMAIL, password, DEMO_SLUG, created=True)
 
 
-def _seed(session: object, ws: Workspace, *, influencers: int, seed: int, console: Console) -> None:
+def _seed(session: Session, ws: Workspace, *, influencers: int, seed: int, console: Console) -> None:
     from rich.progress import Progress
 
     from kizuna import synthetic
 
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task("creating demo influencers", total=influencers)
-        batch = []
-        for item in synthetic.generate(seed, influencers):
-            batch.append(item)
-            if len(batch) >= 100:
-                synthetic.write_to_db(session, ws.id, batch)  # type: ignore[arg-type]
-                progress.advance(task, len(batch))
-                batch = []
-        if batch:
-            synthetic.write_to_db(session, ws.id, batch)  # type: ignore[arg-type]
-            progress.advance(task, len(batch))
+        synthetic.write_to_db(
+            session,
+            ws.id,
+            synthetic.generate(seed, influencers),
+            batch_size=100,
+            on_batch=lambda counts: progress.advance(task, counts.influencers),
+        )
