@@ -150,6 +150,9 @@ def test_media_type_overrides_the_platform_default() -> None:
     assert check("#ad new look", jurisdiction="us", platform="instagram").is_video is False
     reel = check("#ad new look", jurisdiction="us", platform="instagram", media_type="Reel")
     assert reel.is_video and reel.codes == ["video_disclosure_unverified"]
+    # a media type that says nothing about motion keeps the platform default: a TikTok feed post is video
+    assert check("#ad new look", jurisdiction="us", platform="tiktok", media_type="feed").is_video
+    assert not check("#ad new look", jurisdiction="us", platform="instagram", media_type="feed").is_video
 
 
 def test_a_verified_in_video_disclosure_settles_the_caption() -> None:

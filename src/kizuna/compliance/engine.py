@@ -521,7 +521,12 @@ def check(
     render = _Renderer(reg, pack, spec, nt, context)
 
     medium = (media_type or "").strip().lower() or None
-    is_video = medium in reg.platforms.video_media_types if medium else spec.video
+    if medium in reg.platforms.video_media_types:
+        is_video = True
+    elif medium in reg.platforms.still_media_types:
+        is_video = False
+    else:
+        is_video = spec.video
 
     findings = _caption_findings(detections, pack, spec, clusters, context, render)
 

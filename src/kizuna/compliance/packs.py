@@ -338,9 +338,15 @@ class PlatformSpec(_Strict):
 
 
 class PlatformTable(_Strict):
+    """Platforms plus the media types that force video rules on or off.
+
+    A media type in neither list (``feed``, ``post``) keeps the platform's default: a TikTok feed post is video.
+    """
+
     schema_version: Literal[1]
     default: str
     video_media_types: list[str] = Field(min_length=1)
+    still_media_types: list[str] = Field(min_length=1)
     platforms: dict[str, PlatformSpec]
 
     @model_validator(mode="after")
