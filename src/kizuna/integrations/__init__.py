@@ -1,0 +1,1 @@
+"""Adapters for outside systems (SMTP/IMAP, platforms, shops): they return plain data and hold no rules."""

@@ -1,0 +1,1 @@
+"""SMTP submission and IMAP polling, returning plain data (no business rules, no ORM)."""

@@ -1,0 +1,1 @@
+"""Outreach: mailboxes, sandboxed templates, versioned sequences, exactly-once sending and reply detection."""

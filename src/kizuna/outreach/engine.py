@@ -1,0 +1,986 @@
+"""The sending engine: claim due steps, render, send over SMTP with an exactly-once effect, reconcile.
+
+The protocol (docs/adr/0300-exactly-once-sending.md):
+
+1. **Claim** (one transaction): for each due enrollment step, insert an ``outreach_messages`` row whose
+   ``idempotency_key`` is unique per step, with the rendered text, a freshly generated ``Message-ID`` and
+   ``status='sending'`` plus the claiming process's identity; advance the enrollment so the step cannot be
+   claimed again. Commit. Nothing has touched the network yet.
+2. **Deliver** (per message, no transaction held open): re-read the enrollment and the suppression list
+   (a reply or an opt-out may have landed since the claim), MAIL/RCPT/DATA, write ``begin`` to the local
+   acceptance journal just before the final dot, ``accepted`` as soon as the server says 250, then commit
+   ``status='sent'``.
+3. **Reconcile** (at every start, for ``sending`` rows whose claimer is dead): ``accepted`` in the journal →
+   sent; no ``begin`` → the server cannot have the message → requeue with the same Message-ID; ``begin``
+   without an answer → look the Message-ID up in the mailbox's IMAP Sent folder; found → sent; not found and
+   the provider files every submission in Sent → requeue; otherwise → ``uncertain`` for a person to decide.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import socket
+import threading
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.policy import SMTP as SMTP_POLICY
+from email.utils import format_datetime, formataddr, make_msgid
+from typing import Any
+
+from sqlalchemy import Engine, select, update
+from sqlalchemy.orm import Session
+
+from kizuna.config import get_settings
+from kizuna.db import get_engine, unit_of_work
+from kizuna.integrations.mail import imap as imap_client
+from kizuna.integrations.mail.smtp import (
+    AmbiguousSmtpError,
+    AuthSmtpError,
+    PermanentSmtpError,
+    QuotaSmtpError,
+    SmtpError,
+    SmtpSession,
+)
+from kizuna.kit.time import add_business_days, utcnow
+from kizuna.models.campaign import Campaign
+from kizuna.models.influencer import Influencer
+from kizuna.models.outreach_enrollment import OutreachEnrollment
+from kizuna.models.outreach_mailbox import OutreachMailbox
+from kizuna.models.outreach_message import OutreachMessage
+from kizuna.models.outreach_sequence import OutreachSequence
+from kizuna.models.outreach_sequence_version import OutreachSequenceVersion
+from kizuna.models.outreach_suppression import OutreachSuppression
+from kizuna.models.outreach_task import OutreachTask
+from kizuna.models.post import Post
+from kizuna.models.social_account import SocialAccount
+from kizuna.models.workspace import Workspace
+from kizuna.outreach import journal, mailboxes, service, templating
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 6
+BACKOFF_BASE = timedelta(minutes=2)
+BACKOFF_CAP = timedelta(hours=2)
+QUOTA_PAUSE = timedelta(hours=24)
+RATE_PAUSE = timedelta(hours=1)
+STALE_LEASE = timedelta(minutes=15)
+POLL_FRESHNESS = timedelta(minutes=15)
+UNCERTAIN_AFTER = timedelta(hours=6)
+_send_lock = threading.Lock()
+
+
+def _proc_start(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            return fh.read().rsplit(b")", 1)[1].split()[19].decode()
+    except (OSError, IndexError):
+        return "?"
+
+
+PROCESS_TOKEN = f"{socket.gethostname()}:{os.getpid()}:{_proc_start(os.getpid())}"
+
+
+def claimer_alive(token: str, claimed_at: datetime | None, now: datetime) -> bool:
+    """Whether the process that claimed a message may still be sending it."""
+    if not token:
+        return False
+    if token == PROCESS_TOKEN:
+        return True
+    host, _sep, rest = token.partition(":")
+    pid_s, _sep, start = rest.partition(":")
+    if host == socket.gethostname() and pid_s.isdigit():
+        return _proc_start(int(pid_s)) == start and start != "?"
+    return claimed_at is not None and now - claimed_at < STALE_LEASE
+
+
+# --- rendering ----------------------------------------------------------------------------------------------
+
+
+def _excerpt(text: str, limit: int = 60) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+@dataclass
+class Recipient:
+    influencer: Influencer
+    handle: str = ""
+    platform: str = ""
+    post_caption: str = ""
+    post_url: str = ""
+
+
+def load_recipients(session: Session, influencer_ids: list[int]) -> dict[int, Recipient]:
+    """Influencers with their main account and most recent post, in three queries for any number of them."""
+    out: dict[int, Recipient] = {}
+    if not influencer_ids:
+        return out
+    for chunk_start in range(0, len(influencer_ids), 500):
+        chunk = influencer_ids[chunk_start : chunk_start + 500]
+        for inf in session.execute(select(Influencer).where(Influencer.id.in_(chunk))).scalars():
+            out[inf.id] = Recipient(influencer=inf)
+        accounts = session.execute(
+            select(SocialAccount).where(SocialAccount.influencer_id.in_(chunk))
+        ).scalars()
+        best: dict[int, SocialAccount] = {}
+        for acc in accounts:
+            cur = best.get(acc.influencer_id)
+            if cur is None or (acc.followers or 0) > (cur.followers or 0):
+                best[acc.influencer_id] = acc
+        by_account = {acc.id: iid for iid, acc in best.items()}
+        for iid, acc in best.items():
+            out[iid].handle = acc.handle if acc.handle.startswith("@") else f"@{acc.handle}"
+            out[iid].platform = acc.platform
+        if by_account:
+            posts = session.execute(
+                select(Post)
+                .where(Post.social_account_id.in_(list(by_account)), Post.caption != "")
+                .order_by(Post.published_at.desc().nulls_last(), Post.id.desc())
+            ).scalars()
+            for post in posts:
+                iid = by_account[post.social_account_id]
+                if not out[iid].post_caption:
+                    out[iid].post_caption = _excerpt(post.caption)
+                    out[iid].post_url = post.url or ""
+    return out
+
+
+def build_context(
+    recipient: Recipient,
+    *,
+    workspace: Workspace,
+    mailbox: OutreachMailbox | None,
+    campaign: Campaign | None,
+    offer: str,
+    unsubscribe_url: str,
+) -> dict[str, Any]:
+    inf = recipient.influencer
+    name = inf.display_name.strip()
+    sender_cfg = (
+        (workspace.settings or {}).get("outreach", {}) if isinstance(workspace.settings, dict) else {}
+    )
+    sender_name = (mailbox.from_name if mailbox else "") or str(sender_cfg.get("sender_name", ""))
+    company = str(sender_cfg.get("company", "")) or workspace.name
+    signature = str(sender_cfg.get("signature", "")) or "\n".join(
+        x for x in (sender_name, company, workspace.sender_identity.strip()) if x
+    )
+    return {
+        "influencer": {
+            "name": name,
+            "first_name": name.split()[0] if name and name.isascii() else name,
+            "handle": recipient.handle,
+            "platform": recipient.platform,
+        },
+        "post": {"caption_excerpt": recipient.post_caption, "url": recipient.post_url},
+        "campaign": {"name": campaign.name if campaign else ""},
+        "offer": offer,
+        "sender": {"name": sender_name, "company": company, "signature": signature},
+        "unsubscribe_url": unsubscribe_url,
+    }
+
+
+def unsubscribe_url(workspace_id: int, address: str) -> str:
+    base = get_settings().base_url.rstrip("/")
+    return f"{base}/u/{service.unsubscribe_token(workspace_id, address)}"
+
+
+def legal_footer(workspace: Workspace, url: str, language: str) -> str:
+    """The sender identity (特定電子メール法 / CAN-SPAM) and a working opt-out, on every commercial message."""
+    identity = workspace.sender_identity.strip() or workspace.name
+    if language == "ja":
+        return f"\n\n-- \n{identity}\n配信停止をご希望の場合はこちら: {url}\n"
+    return f"\n\n-- \n{identity}\nTo stop receiving these e-mails: {url}\n"
+
+
+def pick_variant(step: dict[str, Any], enrollment_id: int) -> tuple[str, str, str]:
+    """A/B: a stable, even split by enrollment id. Returns (key, subject, body)."""
+    options = [("A", str(step.get("subject", "")), str(step["body"]))]
+    for v in step.get("variants") or []:
+        options.append((str(v["key"]), str(v.get("subject", "")), str(v["body"])))
+    digest = hashlib.sha256(f"variant:{enrollment_id}".encode()).digest()
+    return options[digest[0] % len(options)]
+
+
+def new_message_id(mailbox: OutreachMailbox | None) -> str:
+    domain = (mailbox.from_email.rsplit("@", 1)[-1] if mailbox else "") or "kizuna.local"
+    return make_msgid(idstring="kz", domain=domain)
+
+
+def to_mime(message: OutreachMessage, mailbox: OutreachMailbox) -> bytes:
+    msg = EmailMessage(policy=SMTP_POLICY)
+    msg["From"] = (
+        formataddr((mailbox.from_name, mailbox.from_email)) if mailbox.from_name else mailbox.from_email
+    )
+    msg["To"] = message.to_addr
+    msg["Subject"] = message.subject
+    msg["Date"] = format_datetime(message.claimed_at or message.created_at or utcnow())
+    msg["Message-ID"] = message.message_id
+    if message.in_reply_to:
+        msg["In-Reply-To"] = message.in_reply_to
+    if message.references:
+        msg["References"] = message.references
+    url = unsubscribe_url(message.workspace_id, message.to_addr)
+    msg["List-Unsubscribe"] = f"<{url}>"
+    msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    msg["Auto-Submitted"] = "no"
+    msg.set_content(message.body_text, charset="utf-8")
+    return msg.as_bytes()
+
+
+# --- claiming ------------------------------------------------------------------------------------------------
+
+
+def schedule_next(session: Session, enr: OutreachEnrollment, after: datetime) -> None:
+    """After a step completed: the next step's due time (business days in the recipient's zone) or done."""
+    version = session.get(OutreachSequenceVersion, enr.version_id)
+    steps = version.steps if version else []
+    if enr.next_step >= len(steps):
+        enr.status = "completed"
+        enr.next_due_at = None
+        return
+    inf = session.get(Influencer, enr.influencer_id)
+    tz = (inf.timezone if inf and inf.timezone else None) or "UTC"
+    enr.next_due_at = add_business_days(after, int(steps[enr.next_step].get("delay_days", 0)), tz)
+
+
+@dataclass
+class ClaimStats:
+    claimed: list[int] = field(default_factory=list)
+    tasks: int = 0
+    blocked: int = 0
+    deferred: int = 0
+    completed: int = 0
+    stopped: int = 0
+
+
+def _recipient_tz(inf: Influencer | None, workspace: Workspace | None) -> str:
+    if inf is not None and inf.timezone:
+        return inf.timezone
+    return workspace.timezone if workspace is not None else "UTC"
+
+
+def claim_due(session: Session, *, now: datetime | None = None, limit: int = 500) -> ClaimStats:
+    """Turn due enrollment steps into ``sending`` messages (or tasks). Caller commits."""
+    now = now or utcnow()
+    stats = ClaimStats()
+    enrollments = list(
+        session.execute(
+            select(OutreachEnrollment)
+            .where(OutreachEnrollment.status == "active", OutreachEnrollment.next_due_at <= now)
+            .order_by(OutreachEnrollment.next_due_at, OutreachEnrollment.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        ).scalars()
+    )
+    if not enrollments:
+        return stats
+    ws_ids = {e.workspace_id for e in enrollments}
+    workspaces = {
+        w.id: w for w in session.execute(select(Workspace).where(Workspace.id.in_(ws_ids))).scalars()
+    }
+    all_mailboxes = list(
+        session.execute(select(OutreachMailbox).where(OutreachMailbox.workspace_id.in_(ws_ids))).scalars()
+    )
+    by_ws: dict[int, list[OutreachMailbox]] = defaultdict(list)
+    mb_by_id = {}
+    for mb in all_mailboxes:
+        by_ws[mb.workspace_id].append(mb)
+        mb_by_id[mb.id] = mb
+    capacity = mailboxes.Capacity(mailboxes.sent_today(session, list(mb_by_id), now))
+    versions = {
+        v.id: v
+        for v in session.execute(
+            select(OutreachSequenceVersion).where(
+                OutreachSequenceVersion.id.in_({e.version_id for e in enrollments})
+            )
+        ).scalars()
+    }
+    sequences = {
+        s.id: s
+        for s in session.execute(
+            select(OutreachSequence).where(OutreachSequence.id.in_({e.sequence_id for e in enrollments}))
+        ).scalars()
+    }
+    campaign_ids = {e.campaign_id for e in enrollments if e.campaign_id}
+    campaigns = (
+        {c.id: c for c in session.execute(select(Campaign).where(Campaign.id.in_(campaign_ids))).scalars()}
+        if campaign_ids
+        else {}
+    )
+    recipients = load_recipients(session, sorted({e.influencer_id for e in enrollments}))
+    suppressed = _suppressed_set(session, {(e.workspace_id, e.to_email) for e in enrollments})
+    last_out = _last_outbound(session, [e.id for e in enrollments])
+    created: list[OutreachMessage] = []
+
+    for enr in enrollments:
+        version = versions[enr.version_id]
+        steps = version.steps
+        if enr.next_step >= len(steps):
+            enr.status, enr.next_due_at = "completed", None
+            stats.completed += 1
+            continue
+        if (enr.workspace_id, enr.to_email) in suppressed:
+            service.stop_enrollments(session, [enr], reason="suppressed")
+            stats.stopped += 1
+            continue
+        step = steps[enr.next_step]
+        workspace = workspaces[enr.workspace_id]
+        recipient = recipients.get(enr.influencer_id)
+        if recipient is None:
+            service.stop_enrollments(session, [enr], reason="influencer_missing")
+            continue
+        seq = sequences[enr.sequence_id]
+        campaign = campaigns.get(enr.campaign_id) if enr.campaign_id else None
+        tz = _recipient_tz(recipient.influencer, workspace)
+
+        if step["kind"] == "task":
+            mailbox = mb_by_id.get(enr.mailbox_id) if enr.mailbox_id else None
+            try:
+                text = templating.render(
+                    "",
+                    str(step.get("text", "")),
+                    build_context(
+                        recipient,
+                        workspace=workspace,
+                        mailbox=mailbox,
+                        campaign=campaign,
+                        offer=seq.offer,
+                        unsubscribe_url=unsubscribe_url(enr.workspace_id, enr.to_email),
+                    ),
+                ).body
+            except templating.TemplateBlocked as exc:
+                _block(enr, exc)
+                stats.blocked += 1
+                continue
+            session.add(
+                OutreachTask(
+                    workspace_id=enr.workspace_id,
+                    enrollment_id=enr.id,
+                    influencer_id=enr.influencer_id,
+                    step_index=enr.next_step,
+                    idempotency_key=f"enr:{enr.id}:step:{enr.next_step}",
+                    platform=str(step.get("platform", "instagram")),
+                    text=text,
+                    due_at=now,
+                )
+            )
+            enr.next_step += 1
+            enr.next_due_at = None  # resumes when the task is done
+            stats.tasks += 1
+            continue
+
+        # e-mail step
+        mailbox = mb_by_id.get(enr.mailbox_id) if enr.mailbox_id else None
+        if mailbox is None:
+            mailbox = mailboxes.pick_mailbox(by_ws[enr.workspace_id], capacity, now)
+            if mailbox is None:
+                enr.next_due_at = now + timedelta(minutes=30)
+                stats.deferred += 1
+                continue
+        elif not mailboxes.is_available(mailbox, now) or capacity.remaining(mailbox, now) <= 0:
+            enr.next_due_at = max(now + timedelta(minutes=30), mailbox.paused_until or now)
+            stats.deferred += 1
+            continue
+        if enr.next_step > 0 and not _inbox_fresh(mailbox, now):
+            # Never follow up blind: a follow-up leaves only after this mailbox's inbox was checked recently.
+            enr.next_due_at = now + timedelta(minutes=15)
+            stats.deferred += 1
+            continue
+        opening = mailboxes.window_opening(mailbox, tz, now)
+        if opening > now:
+            enr.next_due_at = opening
+            stats.deferred += 1
+            continue
+        key, subject_src, body_src = pick_variant(step, enr.id)
+        url = unsubscribe_url(enr.workspace_id, enr.to_email)
+        context = build_context(
+            recipient,
+            workspace=workspace,
+            mailbox=mailbox,
+            campaign=campaign,
+            offer=seq.offer,
+            unsubscribe_url=url,
+        )
+        try:
+            rendered = templating.render(subject_src or "{{ '' }}", body_src, context)
+        except templating.TemplateBlocked as exc:
+            _block(enr, exc)
+            stats.blocked += 1
+            continue
+        previous = last_out.get(enr.id)
+        subject = rendered.subject
+        in_reply_to, references = "", ""
+        if previous is not None:
+            in_reply_to = previous.message_id
+            references = " ".join(x for x in (previous.references, previous.message_id) if x).strip()
+            if not subject:
+                subject = (
+                    enr.thread_subject
+                    if enr.thread_subject.lower().startswith("re:")
+                    else f"Re: {enr.thread_subject}"
+                )
+        if not subject:
+            _block(enr, templating.TemplateBlocked("The subject is empty.", code="template_empty_subject"))
+            stats.blocked += 1
+            continue
+        language = "ja" if any(ord(ch) > 0x3000 for ch in body_src[:400]) else "en"
+        message = OutreachMessage(
+            workspace_id=enr.workspace_id,
+            direction="out",
+            kind="sequence",
+            status="sending",
+            enrollment_id=enr.id,
+            influencer_id=enr.influencer_id,
+            mailbox_id=mailbox.id,
+            template_id=step.get("template_id"),
+            step_index=enr.next_step,
+            variant=key,
+            tier=recipient.influencer.tier or "",
+            idempotency_key=f"enr:{enr.id}:step:{enr.next_step}",
+            message_id=new_message_id(mailbox),
+            in_reply_to=in_reply_to,
+            references=references,
+            subject=subject,
+            from_addr=mailbox.from_email,
+            to_addr=enr.to_email,
+            body_text=rendered.body.rstrip() + legal_footer(workspace, url, language),
+            claimed_by=PROCESS_TOKEN,
+            claimed_at=now,
+        )
+        session.add(message)
+        capacity.take(mailbox)
+        enr.mailbox_id = mailbox.id
+        if previous is None:
+            enr.thread_message_id = message.message_id
+            enr.thread_subject = subject
+        enr.next_step += 1
+        enr.next_due_at = None
+        last_out[enr.id] = message
+        created.append(message)
+        service.advance_stage_automatically(
+            session,
+            enr.workspace_id,
+            enr.campaign_id,
+            enr.influencer_id,
+            to="contacted",
+            only_from=("prospect",),
+        )
+    session.flush()
+    stats.claimed = [m.id for m in created]
+    return stats
+
+
+def _inbox_fresh(mailbox: OutreachMailbox, now: datetime) -> bool:
+    if not mailbox.imap_host:
+        return False
+    return (
+        mailbox.last_polled_at is not None
+        and now - mailbox.last_polled_at <= POLL_FRESHNESS
+        and not mailbox.last_poll_error
+    )
+
+
+def _block(enr: OutreachEnrollment, exc: templating.TemplateBlocked) -> None:
+    enr.status = "blocked"
+    enr.stop_reason = exc.code
+    enr.stop_detail = exc.message
+    enr.next_due_at = None
+
+
+def _suppressed_set(session: Session, pairs: set[tuple[int, str]]) -> set[tuple[int, str]]:
+    if not pairs:
+        return set()
+    emails = sorted({e for _w, e in pairs})
+    found: set[tuple[int, str]] = set()
+    for i in range(0, len(emails), 500):
+        for ws, email in session.execute(
+            select(OutreachSuppression.workspace_id, OutreachSuppression.email).where(
+                OutreachSuppression.email.in_(emails[i : i + 500])
+            )
+        ):
+            found.add((int(ws), str(email)))
+    return found & pairs
+
+
+def _last_outbound(session: Session, enrollment_ids: list[int]) -> dict[int, OutreachMessage]:
+    out: dict[int, OutreachMessage] = {}
+    for i in range(0, len(enrollment_ids), 500):
+        rows = session.execute(
+            select(OutreachMessage)
+            .where(
+                OutreachMessage.enrollment_id.in_(enrollment_ids[i : i + 500]),
+                OutreachMessage.direction == "out",
+                OutreachMessage.status.in_(("sent", "sending", "uncertain")),
+            )
+            .order_by(OutreachMessage.id)
+        ).scalars()
+        for m in rows:
+            out[m.enrollment_id or 0] = m
+    return out
+
+
+# --- delivering ------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class DeliveryStats:
+    sent: int = 0
+    retried: int = 0
+    bounced: int = 0
+    cancelled: int = 0
+    ambiguous: int = 0
+    paused_mailboxes: list[int] = field(default_factory=list)
+
+
+def _ready_to_send(conn: Any, message_id: int) -> str | None:
+    """Fresh check straight before the SMTP transaction; returns a reason to cancel, or None."""
+    row = conn.execute(
+        select(
+            OutreachMessage.status,
+            OutreachMessage.to_addr,
+            OutreachMessage.workspace_id,
+            OutreachEnrollment.status,
+        )
+        .select_from(OutreachMessage)
+        .outerjoin(OutreachEnrollment, OutreachEnrollment.id == OutreachMessage.enrollment_id)
+        .where(OutreachMessage.id == message_id)
+    ).first()
+    if row is None:
+        return "missing"
+    status, to_addr, ws_id, enr_status = row
+    if status != "sending":
+        return f"status:{status}"
+    if enr_status is not None and enr_status != "active":
+        return f"enrollment:{enr_status}"
+    hit = conn.execute(
+        select(OutreachSuppression.id).where(
+            OutreachSuppression.workspace_id == ws_id,
+            OutreachSuppression.email == service.normalize_email(to_addr),
+        )
+    ).first()
+    return "suppressed" if hit is not None else None
+
+
+def _backoff(attempts: int) -> timedelta:
+    delay: timedelta = BACKOFF_BASE * int(2 ** max(0, attempts - 1))
+    return min(BACKOFF_CAP, delay)
+
+
+def deliver(
+    message_ids: list[int],
+    *,
+    engine: Engine | None = None,
+    durable_journal: bool = False,
+    before_each: Callable[[int], None] | None = None,
+) -> DeliveryStats:
+    """Send claimed messages, grouped by mailbox over one SMTP connection each."""
+    engine = engine or get_engine()
+    stats = DeliveryStats()
+    if not message_ids:
+        return stats
+    with unit_of_work(engine) as uow:
+        rows = list(
+            uow.session.execute(
+                select(OutreachMessage)
+                .where(OutreachMessage.id.in_(message_ids))
+                .order_by(OutreachMessage.id)
+            ).scalars()
+        )
+        boxes = {
+            m.id: m
+            for m in uow.session.execute(
+                select(OutreachMailbox).where(
+                    OutreachMailbox.id.in_({r.mailbox_id for r in rows if r.mailbox_id})
+                )
+            ).scalars()
+        }
+        payloads = [
+            (r.id, r.mailbox_id, r.message_id, r.to_addr, to_mime(r, boxes[r.mailbox_id]))
+            for r in rows
+            if r.mailbox_id in boxes
+        ]
+    by_box: dict[int, list[tuple[int, str, str, bytes]]] = defaultdict(list)
+    for mid, box_id, msgid, to_addr, raw in payloads:
+        by_box[int(box_id or 0)].append((mid, msgid, to_addr, raw))
+    for box_id, items in by_box.items():
+        _deliver_mailbox(engine, boxes[box_id], items, stats, durable_journal, before_each)
+    return stats
+
+
+def _journal_begin(msgid: str, durable: bool) -> Callable[[], None]:
+    def write() -> None:
+        journal.record("begin", msgid, durable=durable)
+
+    return write
+
+
+def _deliver_mailbox(
+    engine: Engine,
+    mailbox: OutreachMailbox,
+    items: list[tuple[int, str, str, bytes]],
+    stats: DeliveryStats,
+    durable: bool,
+    before_each: Callable[[int], None] | None,
+) -> None:
+    session_smtp: SmtpSession | None = None
+    pending: list[int] = []
+    try:
+        for index, (row_id, msgid, to_addr, raw) in enumerate(items):
+            if before_each is not None:
+                before_each(row_id)
+            with engine.connect() as conn:
+                reason = _ready_to_send(conn, row_id)
+            if reason is not None:
+                _finish(engine, row_id, status="cancelled", error=f"not sent: {reason}")
+                stats.cancelled += 1
+                continue
+            try:
+                if session_smtp is None:
+                    session_smtp = SmtpSession(mailboxes.smtp_settings(mailbox))
+                    session_smtp.open()
+                session_smtp.send(
+                    mailbox.from_email,
+                    to_addr,
+                    raw,
+                    on_commit_point=_journal_begin(msgid, durable),
+                )
+                journal.record("accepted", msgid, durable=durable)
+            except AmbiguousSmtpError as exc:
+                # Leave it 'sending' with no live claimer: reconciliation decides with evidence.
+                _orphan(engine, row_id, str(exc))
+                stats.ambiguous += 1
+                session_smtp = None
+                continue
+            except (QuotaSmtpError, AuthSmtpError) as exc:
+                journal.record("rejected", msgid)
+                _pause_mailbox(engine, mailbox, exc)
+                stats.paused_mailboxes.append(mailbox.id)
+                _requeue(
+                    engine,
+                    [i[0] for i in items[index:]],
+                    when=mailbox.paused_until,
+                    error=str(exc),
+                    count_attempt=False,
+                )
+                stats.retried += len(items) - index
+                return
+            except PermanentSmtpError as exc:
+                journal.record("rejected", msgid)
+                _bounce(engine, row_id, str(exc))
+                stats.bounced += 1
+                continue
+            except SmtpError as exc:
+                journal.record("rejected", msgid)
+                _requeue(engine, [row_id], when=None, error=str(exc), count_attempt=True)
+                stats.retried += 1
+                if session_smtp is not None and session_smtp._smtp is None:
+                    session_smtp = None
+                continue
+            pending.append(row_id)
+            stats.sent += 1
+            if len(pending) >= 20:
+                mark_sent(engine, pending)
+                pending = []
+    finally:
+        if pending:
+            mark_sent(engine, pending)
+        if session_smtp is not None:
+            session_smtp.close()
+
+
+def mark_sent(engine: Engine, row_ids: list[int]) -> None:
+    """Record acceptance and schedule each enrollment's next step from the send time."""
+    now = utcnow()
+    with unit_of_work(engine) as uow:
+        s = uow.session
+        rows = list(s.execute(select(OutreachMessage).where(OutreachMessage.id.in_(row_ids))).scalars())
+        enr_ids = [r.enrollment_id for r in rows if r.enrollment_id]
+        enrollments = (
+            {
+                e.id: e
+                for e in s.execute(
+                    select(OutreachEnrollment).where(OutreachEnrollment.id.in_(enr_ids))
+                ).scalars()
+            }
+            if enr_ids
+            else {}
+        )
+        for r in rows:
+            if r.status not in ("sending", "uncertain"):
+                continue
+            r.status = "sent"
+            r.sent_at = now
+            r.claimed_by = ""
+            enr = enrollments.get(r.enrollment_id or 0)
+            if enr is not None and enr.status == "active" and enr.next_due_at is None:
+                schedule_next(s, enr, now)
+
+
+def _finish(engine: Engine, row_id: int, *, status: str, error: str) -> None:
+    with unit_of_work(engine) as uow:
+        uow.session.execute(
+            update(OutreachMessage)
+            .where(OutreachMessage.id == row_id, OutreachMessage.status == "sending")
+            .values(status=status, last_error=error, claimed_by="")
+        )
+
+
+def _orphan(engine: Engine, row_id: int, error: str) -> None:
+    with unit_of_work(engine) as uow:
+        uow.session.execute(
+            update(OutreachMessage)
+            .where(OutreachMessage.id == row_id)
+            .values(claimed_by="", last_error=error)
+        )
+
+
+def _requeue(
+    engine: Engine, row_ids: list[int], *, when: datetime | None, error: str, count_attempt: bool
+) -> None:
+    now = utcnow()
+    with unit_of_work(engine) as uow:
+        s = uow.session
+        for r in s.execute(select(OutreachMessage).where(OutreachMessage.id.in_(row_ids))).scalars():
+            if r.status != "sending":
+                continue
+            if count_attempt:
+                r.attempts += 1
+            r.last_error = error[:2000]
+            r.claimed_by = ""
+            if r.attempts >= MAX_ATTEMPTS:
+                r.status = "failed"
+                if r.enrollment_id:
+                    enr = s.get(OutreachEnrollment, r.enrollment_id)
+                    if enr is not None:
+                        service.stop_enrollments(s, [enr], reason="send_failed", detail=error)
+                continue
+            r.status = "queued"
+            r.next_attempt_at = when or (now + _backoff(r.attempts))
+
+
+def _bounce(engine: Engine, row_id: int, error: str) -> None:
+    now = utcnow()
+    with unit_of_work(engine) as uow:
+        s = uow.session
+        r = s.get(OutreachMessage, row_id)
+        if r is None:
+            return
+        r.status, r.bounced_at, r.last_error, r.claimed_by = "bounced", now, error[:2000], ""
+        service.suppress(s, r.workspace_id, r.to_addr, reason="bounce", source=error[:200])
+        if r.enrollment_id:
+            enr = s.get(OutreachEnrollment, r.enrollment_id)
+            if enr is not None:
+                service.stop_enrollments(s, [enr], reason="bounced", detail=error)
+
+
+def _pause_mailbox(engine: Engine, mailbox: OutreachMailbox, exc: SmtpError) -> None:
+    now = utcnow()
+    with unit_of_work(engine) as uow:
+        mb = uow.session.get(OutreachMailbox, mailbox.id)
+        if mb is None:
+            return
+        if isinstance(exc, AuthSmtpError):
+            mb.status = "paused"
+            mb.paused_reason = f"auth: {exc}"[:200]
+            mb.paused_until = None
+        else:
+            mb.paused_until = now + (QUOTA_PAUSE if exc.code >= 500 or exc.code == 0 else RATE_PAUSE)
+            mb.paused_reason = f"quota: {exc}"[:200]
+        mailbox.paused_until = mb.paused_until
+        mailbox.status = mb.status
+
+
+# --- retries and reconciliation ----------------------------------------------------------------------------
+
+
+def claim_retries(session: Session, *, now: datetime | None = None, limit: int = 500) -> list[int]:
+    """Queued messages whose backoff has elapsed become ``sending`` again (same Message-ID)."""
+    now = now or utcnow()
+    rows = list(
+        session.execute(
+            select(OutreachMessage)
+            .where(
+                OutreachMessage.direction == "out",
+                OutreachMessage.status == "queued",
+                (OutreachMessage.next_attempt_at.is_(None)) | (OutreachMessage.next_attempt_at <= now),
+            )
+            .order_by(OutreachMessage.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        ).scalars()
+    )
+    box_ids = {r.mailbox_id for r in rows if r.mailbox_id}
+    boxes = {
+        m.id: m
+        for m in session.execute(select(OutreachMailbox).where(OutreachMailbox.id.in_(box_ids))).scalars()
+    }
+    claimed = []
+    for r in rows:
+        mb = boxes.get(r.mailbox_id or 0)
+        if mb is None or not mailboxes.is_available(mb, now):
+            continue
+        r.status, r.claimed_by, r.claimed_at = "sending", PROCESS_TOKEN, now
+        claimed.append(r.id)
+    session.flush()
+    return claimed
+
+
+@dataclass
+class ReconcileStats:
+    sent: int = 0
+    requeued: int = 0
+    uncertain: int = 0
+    waiting: int = 0
+
+
+def reconcile(engine: Engine | None = None, *, now: datetime | None = None) -> ReconcileStats:
+    """Resolve ``sending`` messages left behind by a dead process (see the module docstring)."""
+    engine = engine or get_engine()
+    now = now or utcnow()
+    stats = ReconcileStats()
+    with unit_of_work(engine) as uow:
+        rows = [
+            (r.id, r.message_id, r.mailbox_id, r.claimed_at)
+            for r in uow.session.execute(
+                select(OutreachMessage).where(
+                    OutreachMessage.direction == "out", OutreachMessage.status == "sending"
+                )
+            ).scalars()
+            if not claimer_alive(r.claimed_by, r.claimed_at, now)
+        ]
+    if not rows:
+        return stats
+    events = journal.last_events({r[1] for r in rows})
+    to_sent: list[int] = []
+    ambiguous: dict[int, list[tuple[int, str, datetime | None]]] = defaultdict(list)
+    requeue: list[int] = []
+    for row_id, msgid, box_id, claimed_at in rows:
+        event = events.get(msgid)
+        if event == "accepted":
+            to_sent.append(row_id)
+        elif event is None or event == "rejected":
+            requeue.append(row_id)
+        else:
+            ambiguous[int(box_id or 0)].append((row_id, msgid, claimed_at))
+    with unit_of_work(engine) as uow:
+        boxes = {
+            m.id: m
+            for m in uow.session.execute(
+                select(OutreachMailbox).where(OutreachMailbox.id.in_(list(ambiguous)))
+            ).scalars()
+        }
+        settings = {
+            bid: (mailboxes.imap_settings(mb), mb.sent_folder, mb.server_files_sent)
+            for bid, mb in boxes.items()
+        }
+    uncertain: list[int] = []
+    for box_id, items in ambiguous.items():
+        imap, folder, files_sent = settings.get(box_id, (None, "", False))
+        if imap is None or not folder:
+            uncertain.extend(i[0] for i in items)
+            continue
+        try:
+            found = imap_client.find_message_ids(imap, folder, [i[1] for i in items])
+        except imap_client.ImapError:
+            for row_id, _m, claimed_at in items:
+                if claimed_at is not None and now - claimed_at > UNCERTAIN_AFTER:
+                    uncertain.append(row_id)
+                else:
+                    stats.waiting += 1
+            continue
+        for row_id, msgid, _c in items:
+            if msgid in found:
+                to_sent.append(row_id)
+            elif files_sent:
+                requeue.append(row_id)
+            else:
+                uncertain.append(row_id)
+    if to_sent:
+        mark_sent(engine, to_sent)
+        stats.sent = len(to_sent)
+    if requeue:
+        with unit_of_work(engine) as uow:
+            uow.session.execute(
+                update(OutreachMessage)
+                .where(OutreachMessage.id.in_(requeue), OutreachMessage.status == "sending")
+                .values(status="queued", next_attempt_at=now, claimed_by="")
+            )
+        stats.requeued = len(requeue)
+    if uncertain:
+        with unit_of_work(engine) as uow:
+            uow.session.execute(
+                update(OutreachMessage)
+                .where(OutreachMessage.id.in_(uncertain), OutreachMessage.status == "sending")
+                .values(
+                    status="uncertain",
+                    claimed_by="",
+                    last_error="Interrupted after the final dot; no proof of acceptance. Check and decide.",
+                )
+            )
+        stats.uncertain = len(uncertain)
+    journal.prune()
+    return stats
+
+
+def resolve_uncertain(session: Session, message: OutreachMessage, *, sent: bool) -> None:
+    """A person checked an ``uncertain`` message: it did arrive (sent) or it did not (send again)."""
+    if message.status != "uncertain":
+        return
+    if sent:
+        message.status = "sent"
+        message.sent_at = message.claimed_at or utcnow()
+        if message.enrollment_id:
+            enr = session.get(OutreachEnrollment, message.enrollment_id)
+            if enr is not None and enr.status == "active" and enr.next_due_at is None:
+                schedule_next(session, enr, message.sent_at)
+    else:
+        message.status = "queued"
+        message.next_attempt_at = utcnow()
+
+
+# --- the whole pass ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class SendReport:
+    reconciled: ReconcileStats
+    claimed: int
+    tasks: int
+    blocked: int
+    deferred: int
+    delivery: DeliveryStats
+    polled: int = 0
+
+
+def send_due(
+    *,
+    engine: Engine | None = None,
+    limit: int = 500,
+    poll_first: bool = True,
+    before_each: Callable[[int], None] | None = None,
+) -> SendReport:
+    """One pass: reconcile, poll stale inboxes (so no follow-up leaves after a reply), claim, deliver."""
+    engine = engine or get_engine()
+    if not _send_lock.acquire(blocking=False):
+        empty = ReconcileStats()
+        return SendReport(empty, 0, 0, 0, 0, DeliveryStats())
+    try:
+        rec = reconcile(engine)
+        polled = 0
+        if poll_first:
+            from kizuna.outreach import inbox
+
+            polled = inbox.poll_stale(engine=engine, older_than=POLL_FRESHNESS)
+        with unit_of_work(engine) as uow:
+            ids = claim_retries(uow.session, limit=limit)
+            stats = claim_due(uow.session, limit=limit)
+            ids += stats.claimed
+        delivery = deliver(ids, engine=engine, before_each=before_each)
+        return SendReport(rec, len(ids), stats.tasks, stats.blocked, stats.deferred, delivery, polled)
+    finally:
+        _send_lock.release()
