@@ -1,0 +1,1 @@
+"""Campaign results: KPI math, pacing, tier comparison, scorecards, forecasts, reports and alerts."""

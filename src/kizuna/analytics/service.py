@@ -1,0 +1,278 @@
+"""Gathering a campaign's numbers from the tables, grouped by post, influencer, tier and platform.
+
+Clicks are read from the daily rollup (``click_daily``), never from raw click events, and orders are summed by
+the database, so a campaign with tens of millions of clicks renders in a few queries. A post's counts are its
+latest metric snapshot (or the registry's counts when no snapshot was taken). Spend is the agreed fee on the
+shortlist row; it is spread evenly over that influencer's posts for per-post cost ratios.
+Clicks, orders and spend of an influencer go to the platform of their link (clicks, link-attributed orders) or
+of their first campaign post (code-attributed orders, spend).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session
+
+from kizuna.analytics.kpis import Totals
+from kizuna.models.campaign import Campaign
+from kizuna.models.campaign_influencer import CampaignInfluencer
+from kizuna.models.campaign_post import CampaignPost
+from kizuna.models.click_daily import ClickDaily
+from kizuna.models.influencer import Influencer
+from kizuna.models.post import Post
+from kizuna.models.post_metric_snapshot import PostMetricSnapshot
+from kizuna.models.shop_order import ShopOrder
+from kizuna.models.social_account import SocialAccount
+from kizuna.models.tracking_link import TrackingLink
+
+UNKNOWN = "unknown"
+
+
+@dataclass
+class PostResult:
+    campaign_post_id: int
+    post_id: int
+    influencer_id: int
+    influencer_name: str
+    platform: str
+    tier: str
+    url: str | None
+    published_at: datetime | None
+    disclosure: str
+    totals: Totals
+
+
+@dataclass
+class InfluencerResult:
+    influencer_id: int | None
+    name: str
+    tier: str
+    platform: str
+    stage: str | None
+    totals: Totals
+
+
+@dataclass
+class CampaignResults:
+    campaign: Campaign
+    totals: Totals
+    posts: list[PostResult]
+    influencers: list[InfluencerResult]
+    by_tier: dict[str, Totals]
+    by_platform: dict[str, Totals]
+    daily: list[dict[str, Any]]
+    other_currency_orders: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def _new(campaign: Campaign) -> Totals:
+    return Totals(currency=campaign.currency, emv_overrides=dict(campaign.emv_values or {}))
+
+
+def latest_snapshots(session: Session, post_ids: list[int]) -> dict[int, PostMetricSnapshot]:
+    if not post_ids:
+        return {}
+    latest = (
+        select(PostMetricSnapshot.post_id, func.max(PostMetricSnapshot.captured_at).label("at"))
+        .where(PostMetricSnapshot.post_id.in_(post_ids))
+        .group_by(PostMetricSnapshot.post_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(PostMetricSnapshot).join(
+            latest,
+            and_(
+                PostMetricSnapshot.post_id == latest.c.post_id, PostMetricSnapshot.captured_at == latest.c.at
+            ),
+        )
+    ).scalars()
+    return {s.post_id: s for s in rows}
+
+
+def post_totals(post: Post, snap: PostMetricSnapshot | None, base: Totals) -> Totals:
+    def pick(name: str) -> int:
+        value = getattr(snap, name, None) if snap is not None else None
+        if value is None:
+            value = getattr(post, name, None)
+        return int(value or 0)
+
+    t = Totals(currency=base.currency, emv_overrides=base.emv_overrides, posts=1)
+    t.reach = pick("reach")
+    t.views = pick("views")
+    t.likes, t.comments, t.shares, t.saves = pick("likes"), pick("comments"), pick("shares"), pick("saves")
+    impressions = snap.impressions if snap is not None else None
+    t.impressions = int(impressions or t.views or t.reach or 0)
+    return t
+
+
+def campaign_results(session: Session, campaign: Campaign) -> CampaignResults:
+    """Every KPI of ``campaign`` per post, influencer, tier, platform and in total, plus the daily series."""
+    base = _new(campaign)
+    shortlist = session.execute(
+        select(CampaignInfluencer, Influencer)
+        .join(Influencer, Influencer.id == CampaignInfluencer.influencer_id)
+        .where(CampaignInfluencer.campaign_id == campaign.id)
+    ).all()
+    people: dict[int | None, InfluencerResult] = {}
+    fees: dict[int, int] = {}
+    for ci, inf in shortlist:
+        people[inf.id] = InfluencerResult(
+            inf.id, inf.display_name, inf.tier or UNKNOWN, UNKNOWN, ci.stage, _new(campaign)
+        )
+        fees[inf.id] = int(ci.fee_minor or 0)
+
+    def person(influencer_id: int | None) -> InfluencerResult:
+        if influencer_id not in people:
+            inf = session.get(Influencer, influencer_id) if influencer_id is not None else None
+            people[influencer_id] = InfluencerResult(
+                influencer_id,
+                inf.display_name if inf else "(no influencer)",
+                (inf.tier if inf else None) or UNKNOWN,
+                UNKNOWN,
+                None,
+                _new(campaign),
+            )
+        return people[influencer_id]
+
+    rows = session.execute(
+        select(CampaignPost, Post, SocialAccount.platform)
+        .join(Post, Post.id == CampaignPost.post_id)
+        .join(SocialAccount, SocialAccount.id == Post.social_account_id)
+        .where(CampaignPost.campaign_id == campaign.id)
+        .order_by(Post.published_at.desc().nulls_last(), CampaignPost.id)
+    ).all()
+    snaps = latest_snapshots(session, [p.id for _cp, p, _pl in rows])
+    posts: list[PostResult] = []
+    by_platform: dict[str, Totals] = defaultdict(lambda: _new(campaign))
+    for cp, post, platform in rows:
+        who = person(cp.influencer_id)
+        if who.platform == UNKNOWN:
+            who.platform = platform
+        t = post_totals(post, snaps.get(post.id), base)
+        posts.append(
+            PostResult(
+                cp.id,
+                post.id,
+                cp.influencer_id,
+                who.name,
+                platform,
+                who.tier,
+                post.url,
+                post.published_at,
+                cp.disclosure,
+                t,
+            )
+        )
+        who.totals.add(t)
+        by_platform[platform].add(t)
+
+    # Spend: the fee, spread over the influencer's posts for per-post cost ratios.
+    posts_per: dict[int, int] = defaultdict(int)
+    for p in posts:
+        posts_per[p.influencer_id] += 1
+    for p in posts:
+        fee = fees.get(p.influencer_id, 0)
+        if fee and posts_per[p.influencer_id]:
+            p.totals.spend_minor = fee // posts_per[p.influencer_id]
+
+    clicks = session.execute(
+        select(ClickDaily.influencer_id, TrackingLink.platform, func.sum(ClickDaily.clicks))
+        .join(TrackingLink, TrackingLink.id == ClickDaily.link_id)
+        .where(ClickDaily.campaign_id == campaign.id)
+        .group_by(ClickDaily.influencer_id, TrackingLink.platform)
+    ).all()
+    for influencer_id, platform, n in clicks:
+        who = person(influencer_id)
+        who.totals.clicks += int(n or 0)
+        key = platform or (who.platform if who.platform != UNKNOWN else UNKNOWN)
+        by_platform[key].clicks += int(n or 0)
+
+    orders = session.execute(
+        select(
+            ShopOrder.influencer_id,
+            TrackingLink.platform,
+            ShopOrder.currency,
+            func.count(ShopOrder.id),
+            func.sum(ShopOrder.revenue_minor - ShopOrder.refunded_minor),
+        )
+        .outerjoin(TrackingLink, TrackingLink.id == ShopOrder.link_id)
+        .where(ShopOrder.campaign_id == campaign.id)
+        .group_by(ShopOrder.influencer_id, TrackingLink.platform, ShopOrder.currency)
+    ).all()
+    other_currency = 0
+    for influencer_id, platform, currency, count, revenue in orders:
+        if currency != campaign.currency:
+            other_currency += int(count)
+            continue
+        who = person(influencer_id)
+        who.totals.conversions += int(count)
+        who.totals.revenue_minor += int(revenue or 0)
+        key = platform or who.platform
+        by_platform[key].conversions += int(count)
+        by_platform[key].revenue_minor += int(revenue or 0)
+
+    for influencer_id, fee in fees.items():
+        who = people[influencer_id]
+        who.totals.spend_minor += fee
+        by_platform[who.platform].spend_minor += fee
+
+    by_tier: dict[str, Totals] = defaultdict(lambda: _new(campaign))
+    totals = _new(campaign)
+    for who in people.values():
+        by_tier[who.tier].add(who.totals)
+        totals.add(who.totals)
+
+    notes = []
+    if other_currency:
+        notes.append(f"{other_currency} orders in other currencies are not included in revenue.")
+    return CampaignResults(
+        campaign=campaign,
+        totals=totals,
+        posts=posts,
+        influencers=sorted(people.values(), key=lambda r: (-r.totals.revenue_minor, -r.totals.reach, r.name)),
+        by_tier=dict(by_tier),
+        by_platform=dict(by_platform),
+        daily=daily_series(session, campaign),
+        other_currency_orders=other_currency,
+        notes=notes,
+    )
+
+
+def _day(value: Any) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def daily_series(session: Session, campaign: Campaign) -> list[dict[str, Any]]:
+    """Clicks, conversions and net revenue per UTC day."""
+    days: dict[date, dict[str, Any]] = {}
+
+    def row(d: date) -> dict[str, Any]:
+        return days.setdefault(d, {"day": d, "clicks": 0, "conversions": 0, "revenue_minor": 0})
+
+    for day, n in session.execute(
+        select(ClickDaily.day, func.sum(ClickDaily.clicks))
+        .where(ClickDaily.campaign_id == campaign.id)
+        .group_by(ClickDaily.day)
+    ).all():
+        row(_day(day))["clicks"] += int(n or 0)
+    order_day = func.date(ShopOrder.ordered_at)
+    for day, count, revenue in session.execute(
+        select(
+            order_day, func.count(ShopOrder.id), func.sum(ShopOrder.revenue_minor - ShopOrder.refunded_minor)
+        )
+        .where(ShopOrder.campaign_id == campaign.id, ShopOrder.currency == campaign.currency)
+        .group_by(order_day)
+    ).all():
+        r = row(_day(day))
+        r["conversions"] += int(count)
+        r["revenue_minor"] += int(revenue or 0)
+    return [days[d] for d in sorted(days)]

@@ -1,0 +1,162 @@
+"""What the campaign page, the print report and the share page show: results, pacing, alerts and charts."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from kizuna.analytics.alerts import Alert, campaign_alerts
+from kizuna.analytics.kpis import Totals
+from kizuna.analytics.pacing import Pace, pace_kpis
+from kizuna.analytics.service import CampaignResults, campaign_results
+from kizuna.kit.money import minor_digits
+from kizuna.models.campaign import Campaign
+from kizuna.web.i18n import gettext
+
+PALETTE = ("#b03a5b", "#2f6f8f", "#d08c2f", "#4f8f5a", "#7a5aa6", "#8a8a8a")
+
+
+@dataclass
+class CampaignView:
+    results: CampaignResults
+    pacing: list[Pace]
+    alerts: list[Alert]
+    charts: dict[str, str]
+
+
+def _major(minor: int, currency: str) -> float:
+    try:
+        return minor / 10 ** minor_digits(currency)
+    except Exception:  # an unknown currency code in old data must not break the page
+        return minor / 100
+
+
+def charts(results: CampaignResults, locale: str) -> dict[str, str]:
+    c = results.campaign
+    days = [d["day"].isoformat() for d in results.daily]
+    out: dict[str, Any] = {
+        "daily": {
+            "type": "line",
+            "data": {
+                "labels": days,
+                "datasets": [
+                    {
+                        "label": gettext("Clicks", locale),
+                        "data": [d["clicks"] for d in results.daily],
+                        "borderColor": PALETTE[1],
+                        "yAxisID": "y",
+                    },
+                    {
+                        "label": gettext("Conversions", locale),
+                        "data": [d["conversions"] for d in results.daily],
+                        "borderColor": PALETTE[0],
+                        "yAxisID": "y1",
+                    },
+                ],
+            },
+            "options": {
+                "animation": False,
+                "scales": {"y": {"beginAtZero": True}, "y1": {"beginAtZero": True, "position": "right"}},
+            },
+        },
+        "revenue": {
+            "type": "bar",
+            "data": {
+                "labels": [i.name for i in results.influencers[:15]],
+                "datasets": [
+                    {
+                        "label": gettext("Revenue", locale) + f" ({c.currency})",
+                        "data": [
+                            _major(i.totals.revenue_minor, c.currency) for i in results.influencers[:15]
+                        ],
+                        "backgroundColor": PALETTE[0],
+                    },
+                    {
+                        "label": gettext("Spend", locale) + f" ({c.currency})",
+                        "data": [_major(i.totals.spend_minor, c.currency) for i in results.influencers[:15]],
+                        "backgroundColor": PALETTE[5],
+                    },
+                ],
+            },
+            "options": {"animation": False},
+        },
+    }
+    tiers = sorted(results.by_tier.items())
+    out["tiers"] = tier_chart(tiers, locale)
+    return {k: json.dumps(v, ensure_ascii=False, separators=(",", ":")) for k, v in out.items()}
+
+
+def tier_chart(tiers: list[tuple[str, Totals]], locale: str) -> dict[str, Any]:
+    return {
+        "type": "bar",
+        "data": {
+            "labels": [gettext(k, locale) for k, _t in tiers],
+            "datasets": [
+                {
+                    "label": gettext("CPE", locale),
+                    "data": [t.cpe for _k, t in tiers],
+                    "backgroundColor": PALETTE[2],
+                    "yAxisID": "y",
+                },
+                {
+                    "label": gettext("Engagement rate", locale) + " (%)",
+                    "data": [round(t.er * 100, 3) if t.er is not None else None for _k, t in tiers],
+                    "backgroundColor": PALETTE[3],
+                    "yAxisID": "y1",
+                },
+            ],
+        },
+        "options": {"animation": False, "scales": {"y1": {"position": "right"}}},
+    }
+
+
+def build(session: Session, campaign: Campaign, *, locale: str, today: date) -> CampaignView:
+    results = campaign_results(session, campaign)
+    pacing = pace_kpis(
+        list(campaign.kpis or []),
+        results.totals,
+        starts_on=campaign.starts_on,
+        ends_on=campaign.ends_on,
+        today=today,
+    )
+    alerts = campaign_alerts(session, campaign, pacing, today)
+    return CampaignView(results, pacing, alerts, charts(results, locale))
+
+
+def fmt(t: Totals, key: str, locale: str | None = None) -> str:
+    """A KPI value for display: counts with separators, rates as %, money in the campaign currency, ROAS as ×."""
+    from kizuna.analytics.kpis import MONEY_KEYS, PERCENT_KEYS
+    from kizuna.kit.money import format_money, to_minor
+    from kizuna.kit.numbers import format_percent
+    from kizuna.web.i18n import current_locale
+
+    value = getattr(t, key)
+    if value is None:
+        return "—"
+    if key in PERCENT_KEYS:
+        return format_percent(value, 2)
+    if key == "roas":
+        return f"{value:.2f}×"
+    if key in MONEY_KEYS:
+        try:
+            return format_money(to_minor(round(value, 4), t.currency), t.currency, locale or current_locale())
+        except Exception:
+            return f"{value:,.2f}"
+    return f"{int(value):,}"
+
+
+def fmt_number(value: float | None, metric: str, currency: str) -> str:
+    """A target or actual in a pacing row."""
+    if value is None:
+        return "—"
+    if metric in ("roi", "er", "ctr", "cvr"):
+        return f"{value * 100:.2f}%"
+    if metric == "roas":
+        return f"{value:.2f}×"
+    if metric in ("revenue", "emv"):
+        return f"{value:,.0f} {currency}"
+    return f"{value:,.0f}"

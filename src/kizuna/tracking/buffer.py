@@ -1,0 +1,282 @@
+"""A durable local buffer for clicks, drained into the database in batches.
+
+Why: writing a click straight into the main database costs an ORM session, a transaction and an update of the
+daily rollup per request, and on SQLite every writer queues behind one lock. The redirect instead appends one
+row to a small SQLite file in the data directory (WAL, no indexes; committed before the 302 is sent, so a
+crash of the web process loses nothing that was answered). A flusher moves rows into ``click_events`` and adds
+them to ``click_daily`` in one transaction per batch, then deletes them from the buffer.
+
+Crash safety of the flush: rows are deleted from the buffer only after the main transaction committed; if the
+process dies in between, the next flush sees the same rows again and skips the ``click_id`` values that are
+already in ``click_events`` (and adds only the new ones to the rollup), so nothing is lost or counted twice.
+Only one flusher runs at a time on a host (``flock`` on a lock file).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import logging
+import os
+import sqlite3
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import Engine, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from kizuna.config import get_settings
+from kizuna.db import get_engine
+from kizuna.models.click_daily import ClickDaily
+from kizuna.models.click_event import ClickEvent
+from kizuna.models.tracking_link import TrackingLink
+
+log = logging.getLogger(__name__)
+
+#: Seconds between background flushes in a web process; 0 disables the thread (tests flush explicitly).
+AUTO_FLUSH_SECONDS = float(os.environ.get("KIZUNA_CLICK_FLUSH_SECONDS", "1"))
+BATCH = 5000
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS pending (
+  id INTEGER PRIMARY KEY,
+  click_id TEXT NOT NULL,
+  link_id INTEGER NOT NULL,
+  workspace_id INTEGER NOT NULL,
+  campaign_id INTEGER NOT NULL,
+  influencer_id INTEGER,
+  ts REAL NOT NULL,
+  referrer_host TEXT NOT NULL,
+  device TEXT NOT NULL,
+  country TEXT,
+  ip_hash TEXT NOT NULL
+)
+"""
+_INSERT = (
+    "INSERT INTO pending (click_id, link_id, workspace_id, campaign_id, influencer_id, ts, referrer_host, device,"
+    " country, ip_hash) VALUES (?,?,?,?,?,?,?,?,?,?)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Click:
+    click_id: str
+    link_id: int
+    workspace_id: int
+    campaign_id: int
+    influencer_id: int | None
+    ts: float
+    referrer_host: str
+    device: str
+    country: str | None
+    ip_hash: str
+
+
+def buffer_path() -> Path:
+    settings = get_settings()
+    settings.ensure_data_dir()
+    return settings.data_dir / "clicks-buffer.db"
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(str(path), timeout=30, isolation_level=None, check_same_thread=False)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("PRAGMA busy_timeout=30000")
+    conn.execute(_SCHEMA)
+    conn.execute("CREATE INDEX IF NOT EXISTS pending_click_id ON pending (click_id)")
+    return conn
+
+
+class ClickBuffer:
+    """One process's handle on the buffer file (a connection guarded by a lock)."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or buffer_path()
+        self._conn = _connect(self.path)
+        self._lock = threading.Lock()
+        self._flusher: threading.Thread | None = None
+
+    def append(self, click: Click) -> None:
+        """Store one click durably (autocommit insert); raises if the disk refuses, so the caller knows."""
+        with self._lock:
+            self._conn.execute(
+                _INSERT,
+                (
+                    click.click_id,
+                    click.link_id,
+                    click.workspace_id,
+                    click.campaign_id,
+                    click.influencer_id,
+                    click.ts,
+                    click.referrer_host,
+                    click.device,
+                    click.country,
+                    click.ip_hash,
+                ),
+            )
+        if AUTO_FLUSH_SECONDS > 0 and self._flusher is None:
+            self._start_flusher()
+
+    def pending(self) -> int:
+        with self._lock:
+            return int(self._conn.execute("SELECT count(*) FROM pending").fetchone()[0])
+
+    def _start_flusher(self) -> None:
+        with self._lock:
+            if self._flusher is not None:
+                return
+            thread = threading.Thread(target=self._flush_loop, name="kizuna-click-flusher", daemon=True)
+            self._flusher = thread
+        thread.start()
+
+    def _flush_loop(self) -> None:
+        while True:
+            time.sleep(AUTO_FLUSH_SECONDS)
+            try:
+                flush(path=self.path)
+            except Exception:
+                log.exception("click flush failed; the clicks stay in the buffer and are retried")
+
+
+def find_pending(click_id: str) -> Click | None:
+    """A click still waiting in the buffer (an order can arrive seconds after its click)."""
+    path = buffer_path()
+    if not path.exists():
+        return None
+    conn = _connect(path)
+    try:
+        row = conn.execute(
+            "SELECT click_id, link_id, workspace_id, campaign_id, influencer_id, ts, referrer_host, device,"
+            " country, ip_hash FROM pending WHERE click_id = ?",
+            (click_id,),
+        ).fetchone()
+    finally:
+        conn.close()
+    return Click(*row) if row else None
+
+
+_buffer: ClickBuffer | None = None
+_buffer_lock = threading.Lock()
+
+
+def get_buffer() -> ClickBuffer:
+    global _buffer
+    path = buffer_path()
+    if _buffer is None or _buffer.path != path:
+        with _buffer_lock:
+            if _buffer is None or _buffer.path != path:
+                _buffer = ClickBuffer(path)
+    return _buffer
+
+
+@contextlib.contextmanager
+def _flush_lock(path: Path) -> Iterator[None]:
+    lock_path = path.with_suffix(".lock")
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+
+def _upsert_daily(engine: Engine) -> object:
+    table = ClickDaily.__table__
+    ins = postgresql.insert(table) if engine.dialect.name == "postgresql" else sqlite.insert(table)
+    return ins.on_conflict_do_update(
+        index_elements=["link_id", "day"], set_={"clicks": table.c.clicks + ins.excluded.clicks}
+    )
+
+
+def flush(*, path: Path | None = None, engine: Engine | None = None, batch: int = BATCH) -> int:
+    """Move every buffered click into ``click_events`` and ``click_daily``; returns how many were added."""
+    path = path or buffer_path()
+    engine = engine or get_engine()
+    added = 0
+    with _flush_lock(path):
+        conn = _connect(path)
+        try:
+            while True:
+                rows = conn.execute(
+                    "SELECT id, click_id, link_id, workspace_id, campaign_id, influencer_id, ts, referrer_host,"
+                    " device, country, ip_hash FROM pending ORDER BY id LIMIT ?",
+                    (batch,),
+                ).fetchall()
+                if not rows:
+                    break
+                added += _ingest(engine, rows)
+                conn.execute("DELETE FROM pending WHERE id <= ?", (rows[-1][0],))
+        finally:
+            conn.close()
+    return added
+
+
+def _ingest(engine: Engine, rows: list[tuple[object, ...]]) -> int:
+    events = ClickEvent.__table__
+    with engine.begin() as db:
+        click_ids = [str(r[1]) for r in rows]
+        seen: set[str] = set()
+        for i in range(0, len(click_ids), 900):
+            seen.update(
+                db.execute(
+                    select(events.c.click_id).where(events.c.click_id.in_(click_ids[i : i + 900]))
+                ).scalars()
+            )
+        link_ids = {int(str(r[2])) for r in rows}
+        live_links: set[int] = set()
+        ids = sorted(link_ids)
+        for i in range(0, len(ids), 900):
+            live_links.update(
+                db.execute(
+                    select(TrackingLink.__table__.c.id).where(
+                        TrackingLink.__table__.c.id.in_(ids[i : i + 900])
+                    )
+                ).scalars()
+            )
+        new: list[dict[str, object]] = []
+        daily: Counter[tuple[int, int, int, int | None, object]] = Counter()
+        for _id, click_id, link_id, ws, campaign, influencer, ts, ref, device, country, ip_hash in rows:
+            if click_id in seen or int(str(link_id)) not in live_links:
+                continue  # replayed after a crash, or the link was deleted meanwhile
+            seen.add(str(click_id))
+            at = datetime.fromtimestamp(float(str(ts)), UTC)
+            infl = int(str(influencer)) if influencer is not None else None
+            new.append(
+                {
+                    "click_id": click_id,
+                    "link_id": link_id,
+                    "workspace_id": ws,
+                    "campaign_id": campaign,
+                    "influencer_id": infl,
+                    "clicked_at": at,
+                    "referrer_host": ref,
+                    "device": device,
+                    "country": country,
+                    "ip_hash": ip_hash,
+                }
+            )
+            daily[(int(str(link_id)), int(str(ws)), int(str(campaign)), infl, at.date())] += 1
+        if new:
+            db.execute(events.insert(), new)
+            db.execute(
+                _upsert_daily(engine),  # type: ignore[arg-type]
+                [
+                    {
+                        "link_id": link_id,
+                        "workspace_id": ws,
+                        "campaign_id": campaign,
+                        "influencer_id": infl,
+                        "day": day,
+                        "clicks": n,
+                    }
+                    for (link_id, ws, campaign, infl, day), n in daily.items()
+                ],
+            )
+    return len(new)

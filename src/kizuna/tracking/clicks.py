@@ -1,0 +1,98 @@
+"""Turning a request into a click record: privacy-preserving IP hash, referrer host, device, country.
+
+The IP is never stored: ``ip_hash`` is a keyed HMAC (secret in the data dir) of the address, enough to count
+distinct visitors and spot click floods, useless for finding the person. Country comes from a header set by a
+trusted proxy (``KIZUNA_COUNTRY_HEADER``, e.g. ``CF-IPCountry`` behind Cloudflare) or, when
+``KIZUNA_GEOIP_DATABASE`` points at a MaxMind ``.mmdb`` file and the ``maxminddb`` package is installed, a local
+lookup; otherwise it stays empty.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import os
+import secrets
+import time
+from collections.abc import Mapping
+from functools import lru_cache
+from typing import Any
+from urllib.parse import urlsplit
+
+from kizuna.config import get_settings
+from kizuna.tracking.bots import device_class
+from kizuna.tracking.buffer import Click
+from kizuna.tracking.resolver import ResolvedLink
+
+log = logging.getLogger(__name__)
+
+
+@lru_cache(maxsize=4)
+def _ip_key(data_dir: str) -> bytes:
+    return get_settings().secret("click_ip_key").encode("utf-8")
+
+
+def hash_ip(ip: str | None) -> str:
+    if not ip:
+        return ""
+    key = _ip_key(str(get_settings().data_dir))
+    return hmac.new(key, ip.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
+
+
+@lru_cache(maxsize=1)
+def _geoip_reader() -> Any:
+    path = os.environ.get("KIZUNA_GEOIP_DATABASE")
+    if not path:
+        return None
+    try:
+        import maxminddb  # type: ignore[import-not-found]
+    except ImportError:
+        log.warning("KIZUNA_GEOIP_DATABASE is set but the maxminddb package is not installed")
+        return None
+    return maxminddb.open_database(path)
+
+
+def country_of(ip: str | None, headers: Mapping[str, str]) -> str | None:
+    header = os.environ.get("KIZUNA_COUNTRY_HEADER")
+    if header:
+        value = (headers.get(header.lower()) or "").strip().upper()
+        if len(value) == 2 and value.isalpha() and value != "XX":
+            return value
+    reader = _geoip_reader()
+    if reader is not None and ip:
+        try:
+            record = reader.get(ip) or {}
+            code = (record.get("country") or {}).get("iso_code")
+            return str(code) if code else None
+        except ValueError:
+            return None
+    return None
+
+
+def referrer_host(value: str | None) -> str:
+    if not value:
+        return ""
+    try:
+        return (urlsplit(value).hostname or "")[:200]
+    except ValueError:
+        return ""
+
+
+def new_click_id() -> str:
+    return secrets.token_hex(12)
+
+
+def make_click(link: ResolvedLink, *, ip: str | None, headers: Mapping[str, str]) -> Click:
+    return Click(
+        click_id=new_click_id(),
+        link_id=link.link_id,
+        workspace_id=link.workspace_id,
+        campaign_id=link.campaign_id,
+        influencer_id=link.influencer_id,
+        ts=time.time(),
+        referrer_host=referrer_host(headers.get("referer")),
+        device=device_class(headers.get("user-agent")),
+        country=country_of(ip, headers),
+        ip_hash=hash_ip(ip),
+    )
