@@ -22,6 +22,9 @@ def _default_data_dir() -> Path:
     return base / "kizuna"
 
 
+SECRET_NAMES = ("signing_key", "encryption_key")
+
+
 class Settings(BaseSettings):
     """Runtime configuration. Every field can be set as ``KIZUNA_<NAME>``."""
 
@@ -58,8 +61,11 @@ class Settings(BaseSettings):
         return self.data_dir / "uploads"
 
     def ensure_data_dir(self) -> None:
+        """Create the data dir and its generated secrets on first run."""
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.uploads_dir.mkdir(parents=True, exist_ok=True)
+        for name in SECRET_NAMES:
+            self.secret(name)
 
     def secret(self, name: str) -> str:
         """A named secret from ``secrets.json``, created on first use."""

@@ -1,0 +1,109 @@
+"""The ``kizuna`` command line: help everywhere, one transaction per command, clear errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from typing import Any
+
+from sqlalchemy import func, select
+from typer.testing import CliRunner
+
+from kizuna.cli.main import app
+from kizuna.db import unit_of_work
+from kizuna.models.user import User
+from kizuna.models.workspace import Workspace
+from tests.conftest import REPO
+
+runner = CliRunner()
+
+
+def _commands(typer_app: Any, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    import typer.main
+
+    click_cmd = typer.main.get_command(typer_app)
+    found: list[tuple[str, ...]] = []
+
+    def walk(cmd: Any, path: tuple[str, ...]) -> None:
+        found.append(path)
+        for name, sub in getattr(cmd, "commands", {}).items():
+            walk(sub, (*path, name))
+
+    walk(click_cmd, prefix)
+    return found
+
+
+def test_help_everywhere() -> None:
+    paths = _commands(app)
+    assert ("serve",) in paths and ("db", "upgrade") in paths and ("token", "create") in paths
+    for path in paths:
+        result = runner.invoke(app, [*path, "--help"])
+        assert result.exit_code == 0, (path, result.output)
+        assert "Usage" in result.output
+
+
+def test_user_workspace_token_create(db: Any) -> None:
+    r = runner.invoke(
+        app, ["user", "create", "cli@example.com", "--password", "long enough password", "--name", "Cli"]
+    )
+    assert r.exit_code == 0, r.output
+    r = runner.invoke(
+        app,
+        ["workspace", "create", "cli-ws", "--name", "CLI", "--owner", "cli@example.com", "--currency", "USD"],
+    )
+    assert r.exit_code == 0, r.output
+    r = runner.invoke(
+        app, ["token", "create", "--email", "cli@example.com", "--workspace", "cli-ws", "--json"]
+    )
+    assert r.exit_code == 0, r.output
+    token = json.loads(r.output)["token"]
+    assert token.startswith("kz_")
+    with unit_of_work() as uow:
+        ws = uow.session.execute(select(Workspace).where(Workspace.slug == "cli-ws")).scalar_one()
+        assert ws.currency == "USD"
+
+
+def test_errors_are_one_line_and_nothing_is_half_written(db: Any) -> None:
+    r = runner.invoke(app, ["user", "create", "bad", "--password", "long enough password"])
+    assert r.exit_code == 2
+    assert "invalid_email" in r.output and "Traceback" not in r.output
+    r = runner.invoke(app, ["workspace", "create", "x-ws", "--name", "X", "--owner", "nobody@example.com"])
+    assert r.exit_code == 2 and "user_not_found" in r.output
+    runner.invoke(app, ["user", "create", "dup@example.com", "--password", "long enough password"])
+    r = runner.invoke(app, ["workspace", "create", "Bad Slug!", "--name", "X", "--owner", "dup@example.com"])
+    assert r.exit_code == 2 and "invalid_slug" in r.output
+    with unit_of_work() as uow:
+        assert uow.session.execute(select(func.count()).select_from(Workspace)).scalar_one() == 0
+        assert uow.session.execute(select(func.count()).select_from(User)).scalar_one() == 1
+
+
+def test_demo_twice_on_the_same_data_dir(tmp_path: Any) -> None:
+    """A second ``kizuna demo`` finds the demo loaded, prints the same login and writes nothing twice."""
+    env = {
+        **os.environ,
+        "KIZUNA_DATA_DIR": str(tmp_path / "demo"),
+        "KIZUNA_DATABASE_URL": f"sqlite:///{tmp_path / 'demo' / 'kizuna.db'}",
+    }
+    cmd = [sys.executable, "-m", "kizuna.cli.main", "demo", "--no-serve", "--influencers", "40"]
+    first = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+    assert first.returncode == 0, first.stderr
+    assert "created now" in first.stdout
+    second = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+    assert second.returncode == 0, second.stderr
+    assert "already loaded" in second.stdout
+
+    def password(out: str) -> str:
+        return next(line.split()[-1] for line in out.splitlines() if line.startswith("password"))
+
+    assert password(first.stdout) == password(second.stdout)
+    import sqlite3
+
+    con = sqlite3.connect(tmp_path / "demo" / "kizuna.db")
+    assert con.execute("select count(*) from influencers").fetchone()[0] == 40
+    assert con.execute("select count(*) from workspaces").fetchone()[0] == 1
+    assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    secrets = json.loads((tmp_path / "demo" / "secrets.json").read_text())
+    assert secrets and all(len(v) > 40 for v in secrets.values())
+    assert oct((tmp_path / "demo" / "secrets.json").stat().st_mode)[-3:] == "600"
