@@ -10,8 +10,18 @@ different from "nano": a 300-follower account is not something a buyer plans a t
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+
+from kizuna.influencers.benchmarks import (
+    PER_FOLLOWER,
+    PER_VIEW,
+    POINT_TOLERANCE,
+    Benchmark,
+    candidates,
+    definition_basis,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,13 +121,138 @@ def tier_for(
     return None
 
 
+class TierSchemeError(ValueError):
+    """A custom tier table that cannot be used (overlapping bands, bad numbers, duplicate keys)."""
+
+
+def validate_custom_tiers(rows: Sequence[Mapping[str, object]]) -> list[dict[str, object]]:
+    """Check and normalise a workspace's own bands; returns the table to store in ``Workspace.custom_tiers``.
+
+    Bands must have distinct keys, integer bounds with ``min < max``, and must not overlap (gaps are allowed:
+    an account in a gap simply has no tier). Only the last band may be open-ended.
+    """
+    if not rows:
+        raise TierSchemeError("a custom tier scheme needs at least one band")
+    out: list[dict[str, object]] = []
+    seen: set[str] = set()
+    for row in rows:
+        key = str(row.get("key", "")).strip().lower()
+        if not key or len(key) > 30:
+            raise TierSchemeError("every band needs a key of 1-30 characters")
+        if key in seen:
+            raise TierSchemeError(f"duplicate band key {key!r}")
+        seen.add(key)
+        try:
+            lo = int(str(row.get("min_followers", 0)))
+            hi_raw = row.get("max_followers")
+            hi = None if hi_raw in (None, "") else int(str(hi_raw))
+        except ValueError:
+            raise TierSchemeError(f"band {key!r}: follower bounds must be whole numbers") from None
+        if lo < 0 or (hi is not None and hi <= lo):
+            raise TierSchemeError(f"band {key!r}: min_followers must be >= 0 and below max_followers")
+        label = str(row.get("label") or key)
+        out.append(
+            {
+                "key": key,
+                "label": label,
+                "label_ja": str(row.get("label_ja") or label),
+                "min_followers": lo,
+                "max_followers": hi,
+            }
+        )
+    out.sort(key=lambda r: int(str(r["min_followers"])))
+    for a, b in itertools.pairwise(out):
+        if a["max_followers"] is None or int(str(a["max_followers"])) > int(str(b["min_followers"])):
+            raise TierSchemeError(f"bands {a['key']!r} and {b['key']!r} overlap")
+    return out
+
+
+def scheme_of(workspace: object) -> tuple[str, list[dict[str, object]] | None]:
+    """The ``(scheme, custom_table)`` a workspace uses; an unusable custom table falls back to global."""
+    scheme = str(getattr(workspace, "tier_scheme", "global") or "global")
+    custom = getattr(workspace, "custom_tiers", None)
+    if scheme == "custom" and not custom:
+        return "global", None
+    if scheme not in (*SCHEMES, "custom"):
+        return "global", None
+    return scheme, custom
+
+
+def tier_label(
+    key: str | None,
+    scheme: str = "global",
+    custom: Sequence[Mapping[str, object]] | None = None,
+    locale: str = "en",
+) -> str:
+    """Human label of a tier key in the workspace's scheme (the key itself when unknown)."""
+    if key is None:
+        return "—"
+    bands = (*tiers_for_scheme(scheme, custom), CELEBRITY) if scheme != "custom" or custom else (CELEBRITY,)
+    for tier in bands:
+        if tier.key == key:
+            return tier.label_ja if locale == "ja" else tier.label
+    return key
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """An engagement rate set against a published benchmark.
+
+    ``verdict`` is ``below``, ``typical`` or ``above``; ``typical_low``/``typical_high`` are fractions. A range
+    benchmark is typical inside its range; a single published number is typical within
+    :data:`~kizuna.influencers.benchmarks.POINT_TOLERANCE` (25 %) of it. ``others`` are further published
+    figures for the same band, shown so the disagreement between sources stays visible.
+    """
+
+    verdict: str
+    engagement_rate: float
+    typical_low: float
+    typical_high: float
+    benchmark: Benchmark
+    others: tuple[Benchmark, ...]
+
+
+def compare_engagement(
+    engagement_rate: float | None, followers: int | None, platform: str, definition: str | None
+) -> Comparison | None:
+    """Compare an account's ER with the best matching benchmark; ``None`` when nothing comparable exists.
+
+    Only like-for-like comparisons are made: a per-view rate is compared with per-view benchmarks, a
+    per-follower rate with per-follower ones, and a rate imported from a file under an unknown definition is
+    not compared at all.
+    """
+    if engagement_rate is None or followers is None or not definition:
+        return None
+    basis = definition_basis(definition)
+    if basis is None:
+        return None
+    metric = PER_VIEW if basis == "view" else PER_FOLLOWER
+    found = candidates(platform, followers, metric)
+    if not found:
+        return None
+    best = found[0]
+    if best.is_range:
+        low, high = best.low_pct / 100, best.high_pct / 100
+    else:
+        low = best.low_pct / 100 * (1 - POINT_TOLERANCE)
+        high = best.high_pct / 100 * (1 + POINT_TOLERANCE)
+    verdict = "below" if engagement_rate < low else "above" if engagement_rate > high else "typical"
+    return Comparison(verdict, engagement_rate, low, high, best, tuple(found[1:]))
+
+
 __all__ = [
     "CELEBRITY",
     "GLOBAL_TIERS",
     "GLOBAL_TIER_KEYS",
     "JAPAN_TIERS",
     "SCHEMES",
+    "Comparison",
     "Tier",
+    "TierSchemeError",
+    "compare_engagement",
+    "scheme_of",
     "tier_for",
+    "tier_label",
     "tiers_for_scheme",
+    "validate_custom_tiers",
 ]
