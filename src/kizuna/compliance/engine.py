@@ -485,6 +485,24 @@ def _verdict(findings: Iterable[Finding]) -> Verdict:
     return "compliant"
 
 
+def fold_offset(text: str, *, platform: str | None, registry: RuleRegistry | None = None) -> int | None:
+    """Offset in ``text`` where the platform's "…more" fold hides the rest, or None if it all shows.
+
+    For display (the web checker draws the fold); the placement rule itself is applied per detection.
+    """
+    _, spec = (registry or DEFAULT_REGISTRY).platform(platform)
+    nt = normalize(text)
+    cut: int | None = None
+    if spec.fold_lines is not None and len(nt.line_breaks) >= spec.fold_lines:
+        cut = nt.line_breaks[spec.fold_lines - 1]
+    if spec.fold_chars is not None:
+        for i in range(len(text)):
+            if nt.width_to(i + 1) > spec.fold_chars:
+                cut = i if cut is None else min(cut, i)
+                break
+    return cut
+
+
 def check(
     text: str,
     *,
