@@ -396,7 +396,15 @@ def test_write_to_db_fills_every_table(sqlite_engine: Engine) -> None:
 def test_write_to_db_accounts_only(sqlite_engine: Engine) -> None:
     with Session(sqlite_engine) as session:
         ws_id = _workspace(session, "fast")
-        counts = write_to_db(session, ws_id, _light(2, 300), accounts_only=True, batch_size=100)
+        # committing between batches (how bench/generate.py loads a million rows) continues in new transactions
+        counts = write_to_db(
+            session,
+            ws_id,
+            _light(2, 300),
+            accounts_only=True,
+            batch_size=100,
+            on_batch=lambda _: session.commit(),
+        )
         session.commit()
         assert (
             counts.influencers == 300

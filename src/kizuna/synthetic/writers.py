@@ -211,12 +211,12 @@ def write_to_db(
 
     Runs inside the session's transaction and does not commit. ``accounts_only`` skips posts, snapshots and
     audience profiles (the million-influencer benchmark). ``on_batch`` is called with each batch's counts after
-    it is sent, e.g. to advance a progress bar or to commit a long load in steps.
+    it is sent, e.g. to advance a progress bar or to commit a long load in steps (``session.commit()`` there is
+    fine: the next batch continues in a new transaction).
     """
     if batch_size < 1:
         raise ValueError("batch_size must be >= 1")
     created = now or datetime.now(UTC)
-    conn = session.connection()
     t_inf = _table(Influencer)
     t_acc = _table(SocialAccount)
     t_post = _table(Post)
@@ -224,6 +224,8 @@ def write_to_db(
     t_aud = _table(AudienceProfile)
     total = WriteCounts()
     for batch in _batched(influencers, batch_size):
+        # asked for per batch: ``on_batch`` may have committed, which releases the previous connection
+        conn = session.connection()
         counts = WriteCounts()
         managers = {i.manager.key: i.manager for i in batch if i.manager is not None}
         manager_ids, counts.managers = _manager_ids(
