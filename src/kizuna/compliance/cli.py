@@ -14,6 +14,7 @@ from rich.table import Table
 
 from kizuna.compliance.engine import CONTEXTS, Result, check
 from kizuna.compliance.packs import DEFAULT_REGISTRY
+from kizuna.compliance.service import describe_packs
 from kizuna.errors import KizunaError
 
 EXIT_COMPLIANT = 0
@@ -167,13 +168,7 @@ def rules_command(
     if as_json:
         payload = {
             "jurisdictions": {
-                code: {
-                    "name": pack.name.en,
-                    "authority": pack.authority.en,
-                    "clear": sorted({r.text for r in pack.labels if r.strength == "clear"}),
-                    "ambiguous": sorted({r.text for r in pack.labels if r.strength == "ambiguous"}),
-                }
-                for code, pack in sorted(reg.packs.items())
+                pack["code"]: {k: v for k, v in pack.items() if k != "code"} for pack in describe_packs()
             },
             "platforms": {
                 key: {"fold_chars": spec.fold_chars, "fold_lines": spec.fold_lines, "video": spec.video}
@@ -186,9 +181,8 @@ def rules_command(
     table = Table(title="jurisdictions")
     for col in ("code", "name", "authority", "clear labels"):
         table.add_column(col)
-    for code, pack in sorted(reg.packs.items()):
-        clear = ", ".join(sorted({r.text for r in pack.labels if r.strength == "clear"}))
-        table.add_row(code, pack.name.en, pack.authority.en, escape(clear))
+    for pack in describe_packs():
+        table.add_row(pack["code"], pack["name"], pack["authority"], escape(", ".join(pack["clear"])))
     out.print(table)
     ptable = Table(title="platforms")
     for col in ("platform", "fold chars", "fold lines", "video"):

@@ -11,7 +11,7 @@ from fastapi import Depends
 
 from kizuna.compliance.packs import DEFAULT_REGISTRY
 from kizuna.compliance.schemas import CheckIn, CheckOut, PackOut, RulesOut
-from kizuna.compliance.service import check_content
+from kizuna.compliance.service import check_content, describe_packs
 from kizuna.tenancy import Ctx
 from kizuna.web.auth import workspace_ctx
 from kizuna.web.routing import api_router
@@ -43,21 +43,5 @@ def check(ctx: CtxDep, body: CheckIn) -> dict[str, Any]:
 @router.get("/w/{ws}/compliance/rules", response_model=RulesOut)
 def rules(ctx: CtxDep) -> RulesOut:
     """The jurisdiction packs this server applies, with their labels by strength and their sources."""
-    lang = ctx.locale
-    packs = []
-    for code, pack in sorted(DEFAULT_REGISTRY.packs.items()):
-        by_strength = {
-            s: sorted({label.text for label in pack.labels if label.strength == s})
-            for s in ("clear", "weak", "ambiguous")
-        }
-        packs.append(
-            PackOut(
-                code=code,
-                name=pack.name.get(lang),
-                authority=pack.authority.get(lang),
-                in_force_since=pack.in_force_since.isoformat() if pack.in_force_since else None,
-                sources=[source.url for source in pack.sources],
-                **by_strength,
-            )
-        )
+    packs = [PackOut(**pack) for pack in describe_packs(ctx.locale)]
     return RulesOut(jurisdictions=packs, platforms=sorted(DEFAULT_REGISTRY.platforms.platforms))

@@ -198,12 +198,11 @@ class LabelRule(_Strict):
         return self._re_followed_by
 
 
-class PatternRule(_Strict):
-    """A regular expression (Python syntax, matched on NFKC-normalised text) with a strength."""
+class _RegexRule(_Strict):
+    """A regular expression (Python syntax, matched on NFKC-normalised text), compiled once at load."""
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     pattern: str
-    strength: Strength
     case_sensitive: bool = False
     note: str | None = None
 
@@ -226,37 +225,21 @@ class PatternRule(_Strict):
         return self._compiled
 
 
-class ContradictionRule(_Strict):
+class PatternRule(_RegexRule):
+    """A hashtag pattern or a disclosure sentence, with the strength of what it finds."""
+
+    strength: Strength
+
+
+class ContradictionRule(_RegexRule):
     """Wording that takes a disclosure back ("not sponsored", 「PRではありません」).
 
     ``contexts`` limits a rule to some check contexts (e.g. 「お客様の声」 only matters when a brand reuses
     creator content); empty means every context.
     """
 
-    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    pattern: str
     severity: Severity
-    case_sensitive: bool = False
     contexts: list[Literal["draft", "live_post", "brand_reuse"]] = Field(default_factory=list)
-    note: str | None = None
-
-    _compiled: re.Pattern[str] | None = PrivateAttr(default=None)
-
-    @field_validator("pattern")
-    @classmethod
-    def _regex(cls, v: str) -> str:
-        _check_regex(v)
-        if re.compile(v).match(""):
-            raise ValueError(f"pattern {v!r} matches the empty string")
-        return v
-
-    def model_post_init(self, __context: Any) -> None:
-        self._compiled = _compile(self.pattern, self.case_sensitive)
-
-    @property
-    def regex(self) -> re.Pattern[str]:
-        assert self._compiled is not None
-        return self._compiled
 
 
 class Placement(_Strict):

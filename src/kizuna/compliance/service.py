@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kizuna.compliance.engine import Context, Result, Verdict, check
-from kizuna.compliance.packs import RuleRegistry
+from kizuna.compliance.packs import DEFAULT_REGISTRY, RuleRegistry
 from kizuna.errors import ValidationFailed
 
 _VERDICT_ORDER: dict[Verdict, int] = {"compliant": 0, "needs_review": 1, "non_compliant": 2}
@@ -78,3 +78,25 @@ def check_content(
             for j in wanted
         )
     )
+
+
+def describe_packs(lang: str = "en", *, registry: RuleRegistry | None = None) -> list[dict[str, Any]]:
+    """The loaded jurisdictions with their labels grouped by strength, for the CLI and the API."""
+    reg = registry or DEFAULT_REGISTRY
+    out = []
+    for code, pack in sorted(reg.packs.items()):
+        labels = {
+            strength: sorted({label.text for label in pack.labels if label.strength == strength})
+            for strength in ("clear", "weak", "ambiguous")
+        }
+        out.append(
+            {
+                "code": code,
+                "name": pack.name.get(lang),
+                "authority": pack.authority.get(lang),
+                "in_force_since": pack.in_force_since.isoformat() if pack.in_force_since else None,
+                "sources": [source.url for source in pack.sources],
+                **labels,
+            }
+        )
+    return out
