@@ -54,7 +54,7 @@ def test_buried_finding_says_where_the_label_is_and_how_to_move_it() -> None:
     assert buried.fix.en.startswith("Take “#ad” out of the hashtag block")
     assert "“#ad Sunday reset" in buried.fix.en  # the preview puts the label first and drops it from the wall
     fold = next(f for f in result.findings if f.code == "disclosure_below_fold")
-    assert "Instagram" in fold.message.en and "125 characters" in fold.message.en
+    assert "Instagram" in fold.message.en and "125 half-width characters or 3 lines" in fold.message.en
     assert "半角125文字分" in fold.message.ja
 
 

@@ -173,6 +173,10 @@ def broken(**changes: Any) -> dict[str, Any]:
         (broken(suggested_sentence={"en": "Ad by {brnad}", "ja": "x"}), "unknown placeholder {brnad}"),
         (broken(messages={"no_such_code": {}}), "unknown finding codes: no_such_code"),
         (
+            broken(suggested_sentence={"en": "Ad ({authority})", "ja": "x"}),
+            "only use the {brand} placeholder",
+        ),
+        (
             broken(placement={"cluster_min_tags": 1, "cluster_leading_allowed": 1}),
             "placement.cluster_min_tags",
         ),

@@ -264,7 +264,6 @@ def _merge_overlaps(found: list[Detection]) -> list[Detection]:
 @dataclass(frozen=True)
 class _Problem:
     code: str
-    detection: Detection
     values: dict[str, Any]
 
 
@@ -284,7 +283,7 @@ def _placement_problems(
         spec.fold_lines is not None and d.line >= spec.fold_lines
     )
     if below:
-        problems.append(_Problem("disclosure_below_fold", d, {}))
+        problems.append(_Problem("disclosure_below_fold", {}))
     hit = _cluster_of(clusters, d.start)
     if hit is not None:
         cluster, idx = hit
@@ -294,12 +293,12 @@ def _placement_problems(
         ):
             problems.append(
                 _Problem(
-                    "disclosure_buried_in_hashtags", d, {"tag_index": idx + 1, "tag_count": len(cluster.tags)}
+                    "disclosure_buried_in_hashtags", {"tag_index": idx + 1, "tag_count": len(cluster.tags)}
                 )
             )
     max_line = pack.placement.max_line
     if max_line is not None and d.line >= max_line:
-        problems.append(_Problem("disclosure_not_in_first_lines", d, {"line": d.line + 1}))
+        problems.append(_Problem("disclosure_not_in_first_lines", {"line": d.line + 1}))
     return problems
 
 
@@ -310,7 +309,7 @@ def _fold_text(spec: PlatformSpec) -> Localized:
     en: list[str] = []
     ja: list[str] = []
     if spec.fold_chars is not None:
-        en.append(f"{spec.fold_chars} characters (full-width ones count double)")
+        en.append(f"{spec.fold_chars} half-width characters")
         ja.append(f"半角{spec.fold_chars}文字分")
     if spec.fold_lines is not None:
         en.append(f"{spec.fold_lines} lines")

@@ -302,6 +302,10 @@ class RulePack(_Strict):
         unknown = sorted(set(self.messages) - set(FINDING_CODES))
         if unknown:
             raise ValueError(f"messages for unknown finding codes: {', '.join(unknown)}")
+        for text in (self.suggested_sentence.en, self.suggested_sentence.ja):
+            names = {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+            if names - {"brand"}:
+                raise ValueError("suggested_sentence may only use the {brand} placeholder")
         return self
 
 
