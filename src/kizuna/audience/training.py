@@ -58,6 +58,7 @@ class TrainConfig:
     val_fraction: float = 0.2
     prior: float = 0.10
     linear_weight: float = 0.5
+    source_weighting: str = "equal"
     linear_l2: float = 10.0
     seed: int = 20261121
 
@@ -174,16 +175,24 @@ def fit_linear(z: FloatArray, y: Labels, w: FloatArray, l2: float) -> tuple[Floa
 # --- calibration, threshold, metrics ------------------------------------------------------------------
 
 
-def prior_weights(y: Labels, groups: npt.NDArray[Any], prior: float) -> FloatArray:
-    """Weights making every group a ``prior`` share of fakes (and groups equally heavy)."""
+def prior_weights(
+    y: Labels, groups: npt.NDArray[Any], prior: float, source_weighting: str = "equal"
+) -> FloatArray:
+    """Weights making every group a ``prior`` share of fakes.
+
+    ``source_weighting``: ``"equal"`` gives every group the same total weight (a 576-row source counts as much
+    as a 15,000-row one: the model must not just learn the biggest source); ``"sqrt"`` weights groups by the
+    square root of their size (a compromise, used in the ablation).
+    """
     w = np.zeros(len(y), dtype=np.float64)
     for gname in np.unique(groups):
         in_g = groups == gname
         n_f, n_r = int(np.sum(in_g & (y == 1))), int(np.sum(in_g & (y == 0)))
+        total = math.sqrt(n_f + n_r) if source_weighting == "sqrt" else 1.0
         if n_f:
-            w[in_g & (y == 1)] = prior / n_f
+            w[in_g & (y == 1)] = total * prior / n_f
         if n_r:
-            w[in_g & (y == 0)] = (1 - prior) / n_r
+            w[in_g & (y == 0)] = total * (1 - prior) / n_r
     return w
 
 
@@ -304,7 +313,7 @@ def fit_model(
     copies = [train] + [mask_fields(train, rng, cfg.mask_probability) for _ in range(cfg.augment_copies)]
     aug = concat_fields(copies)
     y_aug = np.tile(ytr, len(copies))
-    w_aug = np.tile(prior_weights(ytr, src_tr, 0.5), len(copies))
+    w_aug = np.tile(prior_weights(ytr, src_tr, 0.5, cfg.source_weighting), len(copies))
     x, missing = feature_matrix(aug)
     impute = np.array(
         [float(np.median(x[~missing[:, j], j])) if np.any(~missing[:, j]) else 0.0 for j in range(x.shape[1])]
