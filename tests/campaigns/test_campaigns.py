@@ -15,11 +15,10 @@ from sqlalchemy import select
 from kizuna.campaigns import posts, service
 from kizuna.errors import ValidationFailed
 from kizuna.models.campaign import Campaign
-from kizuna.models.campaign_post import CampaignPost
 from kizuna.models.influencer import Influencer
 from kizuna.models.post import Post
 from tests.campaigns.helpers import add_influencer, ctx_for, setup_campaign
-from tests.conftest import csrf_from, login
+from tests.conftest import login
 
 
 @pytest.mark.parametrize(
