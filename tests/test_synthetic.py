@@ -478,3 +478,16 @@ def test_write_to_db_on_the_suite_database(db: Engine) -> None:
         )
         assert n == 161
         session.rollback()
+    with Session(db) as session:
+        # a rolled-back load leaves no cached manager ids behind in the session
+        more = list(generate(13, 60, posts_per_account=0, snapshot_weeks=0, audience=False))
+        write_to_db(session, ws_id, more[:30])
+        session.rollback()
+        write_to_db(session, ws_id, more)
+        session.commit()
+        assert (
+            session.scalar(
+                select(func.count()).select_from(Influencer).where(Influencer.workspace_id == ws_id)
+            )
+            == 220
+        )

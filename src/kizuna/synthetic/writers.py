@@ -161,9 +161,15 @@ def _manager_ids(
     """Ids of the batch's managers, inserting the ones this workspace does not have yet.
 
     A manager represents influencers that may arrive in different ``write_to_db`` calls, so the lookup is by a
-    reference kept in the manager's notes (cached on the session for the common many-small-batches case).
+    reference kept in the manager's notes. The cache on the session only lives as long as the transaction: after
+    a rollback its ids would point at rows that are gone.
     """
-    cache: dict[tuple[int, str], int] = session.info.setdefault(_CACHE_KEY, {})
+    txn = session.get_transaction()
+    held = session.info.get(_CACHE_KEY)
+    if held is None or held[0] is not txn:
+        held = (txn, {})
+        session.info[_CACHE_KEY] = held
+    cache: dict[tuple[int, str], int] = held[1]
     wanted = {m.key: m for m in managers if (workspace_id, m.key) not in cache}
     if wanted:
         table = _table(Manager)
