@@ -481,6 +481,7 @@ def test_write_to_db_on_the_suite_database(db: Engine) -> None:
     with Session(db) as session:
         # a rolled-back load leaves no cached manager ids behind in the session
         more = list(generate(13, 60, posts_per_account=0, snapshot_weeks=0, audience=False))
+        assert any(i.manager for i in more[:30])
         write_to_db(session, ws_id, more[:30])
         session.rollback()
         write_to_db(session, ws_id, more)
