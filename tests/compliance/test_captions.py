@@ -675,6 +675,7 @@ CASES = [
         "disclosure_contradicted",
     ),
     case("jp_kome_pr", "jp", "※PR 新作のリップ", OK),
+    case("jp_hash_pr_desu_no_space", "jp", "#PRです。新作リップの色が可愛すぎる", OK),
     case("jp_koukoku_wo_dashita", "jp", "広告を出しました！新しいお店の告知です", BAD, "disclosure_missing"),
     # ---------------------------------------------------------------- UK (ASA)
     case("uk_hash_ad", "uk", "#ad Loving my new trainers from @brand", OK),

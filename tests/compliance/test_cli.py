@@ -164,3 +164,18 @@ def test_the_real_kizuna_cli_discovers_the_sub_app() -> None:
     result = CliRunner().invoke(app, ["compliance", "check", "-j", "us", "--text", "#ad hi", "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == {"verdict": "compliant", "findings": []}
+
+
+def test_several_jurisdictions_keep_the_same_json_shape(root: typer.Typer) -> None:
+    code, out, _ = run(root, "check", "-j", "jp,us", "-p", "instagram", "--json", stdin="#PR 新作のリップ")
+    assert code == 1
+    body = json.loads(out)
+    assert list(body) == ["verdict", "findings"]
+    assert body["verdict"] == "non_compliant"
+    assert [(f["jurisdiction"], f["code"]) for f in body["findings"]] == [("us", "ambiguous_disclosure_only")]
+    code, out, _ = run(
+        root, "check", "-j", "jp,us", "--text", "【PR】#ad New lipstick from @lumiere", "--json"
+    )
+    assert (code, json.loads(out)) == (0, {"verdict": "compliant", "findings": []})
+    code, _, err = run(root, "check", "-j", ",", "--text", "#ad")
+    assert code == 2 and "compliance_no_jurisdiction" in err

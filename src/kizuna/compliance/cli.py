@@ -12,9 +12,9 @@ from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
-from kizuna.compliance.engine import CONTEXTS, Result, check
+from kizuna.compliance.engine import CONTEXTS, Result
 from kizuna.compliance.packs import DEFAULT_REGISTRY
-from kizuna.compliance.service import describe_packs
+from kizuna.compliance.service import check_content, describe_packs
 from kizuna.errors import KizunaError
 
 EXIT_COMPLIANT = 0
@@ -80,7 +80,10 @@ def check_command(
     jurisdiction: Annotated[
         str,
         typer.Option(
-            "--jurisdiction", "-j", help=f"Rule pack to apply: {', '.join(DEFAULT_REGISTRY.jurisdictions)}"
+            "--jurisdiction",
+            "-j",
+            help=f"Rule pack to apply: {', '.join(DEFAULT_REGISTRY.jurisdictions)}; several as jp,us "
+            "(the verdict is the worst, each finding names its jurisdiction)",
         ),
     ],
     platform: Annotated[
@@ -139,10 +142,11 @@ def check_command(
         if sys.stdin is None or sys.stdin.isatty():
             raise _usage_error(err, "no text: pass --text or pipe the caption on stdin", "compliance_no_text")
         text = sys.stdin.read()
+    codes = [code for code in jurisdiction.split(",") if code.strip()]
     try:
-        result = check(
+        report = check_content(
             text,
-            jurisdiction=jurisdiction,
+            jurisdictions=codes,
             platform=platform,
             media_type=media_type,
             has_spoken_disclosure=spoken,
@@ -153,10 +157,15 @@ def check_command(
     except KizunaError as exc:
         raise _usage_error(err, exc.message, exc.code) from exc
     if as_json:
-        sys.stdout.write(json.dumps(result.to_dict(lang), ensure_ascii=False) + "\n")
+        body = {
+            "verdict": report.verdict,
+            "findings": [f.to_dict(lang) for r in report.results for f in r.findings],
+        }
+        sys.stdout.write(json.dumps(body, ensure_ascii=False) + "\n")
     else:
-        _render(out, result, lang)
-    raise typer.Exit(_EXIT_FOR_VERDICT[result.verdict])
+        for result in report.results:
+            _render(out, result, lang)
+    raise typer.Exit(_EXIT_FOR_VERDICT[report.verdict])
 
 
 @compliance_app.command("rules")
