@@ -86,3 +86,21 @@ def test_checker_page_reports_bad_input_inline(client: Any, owner: dict[str, Any
     r = client.post("/w/acme/compliance", data={"csrf_token": csrf, "text": "#ad"})
     assert r.status_code == 422
     assert "at least one jurisdiction is required" in r.text
+
+
+def test_checker_page_in_japanese(client: Any, owner: dict[str, Any]) -> None:
+    csrf = login(client, owner["email"])
+    client.cookies.set("kizuna_lang", "ja")
+    r = client.post(
+        "/w/acme/compliance",
+        data={
+            "csrf_token": csrf,
+            "text": "新作リップ💄 #コスメ",
+            "jurisdictions": ["jp"],
+            "platform": "instagram",
+        },
+    )
+    assert r.status_code == 200, r.text
+    assert "広告表示チェック" in r.text and "不適合" in r.text
+    assert "広告である旨の表示が見つかりません" in r.text
+    assert "例：「【PR】新作リップ💄 #コスメ」" in r.text
