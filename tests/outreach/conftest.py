@@ -14,6 +14,7 @@ import pwd
 import shutil
 import socket
 import subprocess
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -134,10 +135,11 @@ namespace inbox {{
 
 
 @pytest.fixture(scope="session")
-def dovecot_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dovecot]:
+def dovecot_server() -> Iterator[Dovecot]:
     require_component(DOVECOT is not None, "Dovecot (dovecot-imapd)")
     assert DOVECOT is not None
-    root = tmp_path_factory.mktemp("dovecot")
+    # Not pytest's tmp_path: its parents are private (0700) and Dovecot's unprivileged processes must enter.
+    root = Path(tempfile.mkdtemp(prefix="kizuna-dovecot-"))
     os.chmod(root, 0o755)
     port = free_port()
     (root / "users").write_text("")
@@ -167,6 +169,7 @@ def dovecot_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dovecot
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
         proc.kill()
+    shutil.rmtree(root, ignore_errors=True)
 
 
 @pytest.fixture

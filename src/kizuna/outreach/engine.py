@@ -264,9 +264,20 @@ def _recipient_tz(inf: Influencer | None, workspace: Workspace | None) -> str:
     return workspace.timezone if workspace is not None else "UTC"
 
 
-def claim_due(session: Session, *, now: datetime | None = None, limit: int = 500) -> ClaimStats:
-    """Turn due enrollment steps into ``sending`` messages (or tasks). Caller commits."""
+def claim_due(
+    session: Session,
+    *,
+    now: datetime | None = None,
+    limit: int = 500,
+    inbox_checked_since: datetime | None = None,
+) -> ClaimStats:
+    """Turn due enrollment steps into ``sending`` messages (or tasks). Caller commits.
+
+    A follow-up is claimed only if its mailbox's inbox was polled successfully at or after
+    ``inbox_checked_since`` (default: within :data:`POLL_FRESHNESS`), so a reply that has arrived is seen first.
+    """
     now = now or utcnow()
+    checked_since = inbox_checked_since or (now - POLL_FRESHNESS)
     stats = ClaimStats()
     enrollments = list(
         session.execute(
@@ -386,7 +397,7 @@ def claim_due(session: Session, *, now: datetime | None = None, limit: int = 500
             enr.next_due_at = max(now + timedelta(minutes=30), mailbox.paused_until or now)
             stats.deferred += 1
             continue
-        if enr.next_step > 0 and not _inbox_fresh(mailbox, now):
+        if enr.next_step > 0 and not _inbox_fresh(mailbox, checked_since):
             # Never follow up blind: a follow-up leaves only after this mailbox's inbox was checked recently.
             enr.next_due_at = now + timedelta(minutes=15)
             stats.deferred += 1
@@ -475,14 +486,30 @@ def claim_due(session: Session, *, now: datetime | None = None, limit: int = 500
     return stats
 
 
-def _inbox_fresh(mailbox: OutreachMailbox, now: datetime) -> bool:
+def _inbox_fresh(mailbox: OutreachMailbox, checked_since: datetime) -> bool:
     if not mailbox.imap_host:
         return False
     return (
         mailbox.last_polled_at is not None
-        and now - mailbox.last_polled_at <= POLL_FRESHNESS
+        and mailbox.last_polled_at >= checked_since
         and not mailbox.last_poll_error
     )
+
+
+def mailboxes_with_due_follow_ups(session: Session, now: datetime) -> list[int]:
+    return [
+        int(r[0] or 0)
+        for r in session.execute(
+            select(OutreachEnrollment.mailbox_id)
+            .where(
+                OutreachEnrollment.status == "active",
+                OutreachEnrollment.next_due_at <= now,
+                OutreachEnrollment.next_step > 0,
+                OutreachEnrollment.mailbox_id.is_not(None),
+            )
+            .distinct()
+        )
+    ]
 
 
 def _block(enr: OutreachEnrollment, exc: templating.TemplateBlocked) -> None:
@@ -972,13 +999,20 @@ def send_due(
     try:
         rec = reconcile(engine)
         polled = 0
+        pass_start = utcnow()
         if poll_first:
             from kizuna.outreach import inbox
 
-            polled = inbox.poll_stale(engine=engine, older_than=POLL_FRESHNESS)
+            with unit_of_work(engine) as uow:
+                urgent = mailboxes_with_due_follow_ups(uow.session, pass_start)
+            # Inboxes with follow-ups due are polled on every pass, right before claiming.
+            polled = inbox.poll_many(urgent, engine=engine)
+            polled += inbox.poll_stale(engine=engine, older_than=POLL_FRESHNESS)
         with unit_of_work(engine) as uow:
             ids = claim_retries(uow.session, limit=limit)
-            stats = claim_due(uow.session, limit=limit)
+            stats = claim_due(
+                uow.session, limit=limit, inbox_checked_since=pass_start if poll_first else None
+            )
             ids += stats.claimed
         delivery = deliver(ids, engine=engine, before_each=before_each)
         return SendReport(rec, len(ids), stats.tasks, stats.blocked, stats.deferred, delivery, polled)

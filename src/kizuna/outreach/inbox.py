@@ -400,8 +400,12 @@ def poll_stale(*, engine: Engine | None = None, older_than: timedelta = timedelt
                 )
             )
         ]
+    return poll_many(ids, engine=engine)
+
+
+def poll_many(mailbox_ids: list[int], *, engine: Engine | None = None) -> int:
     polled = 0
-    for mailbox_id in ids:
+    for mailbox_id in mailbox_ids:
         try:
             poll_mailbox(mailbox_id, engine=engine)
             polled += 1
