@@ -113,15 +113,15 @@ def report_xlsx(results: CampaignResults, pacing: list[Pace], locale: str = "en"
             *header(locale),
         ]
     )
-    for p in results.posts:
+    for post in results.posts:
         posts.append(
             [
-                p.influencer_name,
-                p.platform,
-                p.url or "",
-                p.published_at.replace(tzinfo=None) if p.published_at else None,
-                gettext(p.disclosure, locale),
-                *kpi_row(p.totals),
+                post.influencer_name,
+                post.platform,
+                post.url or "",
+                post.published_at.replace(tzinfo=None) if post.published_at else None,
+                gettext(post.disclosure, locale),
+                *kpi_row(post.totals),
             ]
         )
 

@@ -30,7 +30,7 @@ class CampaignView:
 
 def _major(minor: int, currency: str) -> float:
     try:
-        return minor / 10 ** minor_digits(currency)
+        return float(minor) / float(10 ** minor_digits(currency))
     except Exception:  # an unknown currency code in old data must not break the page
         return minor / 100
 
