@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from kizuna.audience.features import Fields
+from kizuna.audience.features import FIELDS, Fields
 from kizuna.audience.model import MODEL_FILE
 from kizuna.audience.sources import DEFAULT_DATA_DIR, REGRESSION_SOURCES, SOURCES, load, source_files
 from kizuna.audience.training import (
@@ -150,6 +150,26 @@ def main() -> int:
             cells = []
             for test in SOURCES:
                 r = cross_source([s for s in SOURCES if s != test], test, vcfg, args.data_dir, cache)
+                cells.append(f"{r['f1']:.3f} / {r['mcc']:.3f} / {r['auc']:.3f}")
+            print(f"| {label} | " + " | ".join(cells) + " |", flush=True)
+
+    if args.ablation:
+        print(
+            "\n## Fewer columns: leave-one-source-out model, test source with only some fields (F1 / MCC / AUC)\n"
+        )
+        subsets = {
+            "all the source has": None,
+            "posts, followers, following": ("posts", "followers", "following"),
+            "followers, following": ("followers", "following"),
+            "no username fields": tuple(f for f in FIELDS if not f.startswith("username")),
+            "no profile picture": tuple(f for f in FIELDS if f != "has_profile_picture"),
+        }
+        tests = ("instafake", "kaggle_train")
+        print("| test source columns | " + " | ".join(tests) + " |\n|---|" + "---|" * len(tests))
+        for label, keep in subsets.items():
+            cells = []
+            for test in tests:
+                r = cross_source([s for s in SOURCES if s != test], test, cfg, args.data_dir, cache, keep)
                 cells.append(f"{r['f1']:.3f} / {r['mcc']:.3f} / {r['auc']:.3f}")
             print(f"| {label} | " + " | ".join(cells) + " |", flush=True)
 

@@ -365,8 +365,12 @@ def cross_source(
     cfg: TrainConfig | None = None,
     data_dir: Path = DEFAULT_DATA_DIR,
     cache: dict[str, tuple[Fields, Labels]] | None = None,
+    keep_fields: Sequence[str] | None = None,
 ) -> dict[str, Any]:
-    """Train on ``train`` sources, test on the unseen ``test`` source at ~10% fake."""
+    """Train on ``train`` sources, test on the unseen ``test`` source at ~10% fake.
+
+    ``keep_fields`` hides every other field of the test source, to measure scoring with fewer columns.
+    """
     cfg = cfg or TrainConfig()
     cache = cache if cache is not None else {}
     for name in [*train, test]:
@@ -374,9 +378,17 @@ def cross_source(
             cache[name] = load(name, data_dir)
     model, _ = fit_model({k: cache[k] for k in train}, cfg, version="eval")
     fields, y = cache[test]
+    if keep_fields is not None:
+        fields = only_fields(fields, keep_fields)
     prob = model.predict_proba(fields)
     result = evaluate_at_prior(prob, y, model.threshold, prior=cfg.prior)
     result["threshold"] = model.threshold
     result["train"] = list(train)
     result["test"] = test
     return result
+
+
+def only_fields(fields: Fields, keep: Sequence[str]) -> Fields:
+    """The same accounts with every field outside ``keep`` unknown (simulates a CSV with fewer columns)."""
+    values = {f: (v if f in keep else np.full(fields.n, math.nan)) for f, v in fields.values.items()}
+    return Fields(n=fields.n, values=values, used_columns=())
