@@ -51,7 +51,7 @@ REMINDER_EVERY = timedelta(hours=24)
 def _move(item: ContentItem, to: str) -> None:
     if to not in TRANSITIONS[item.status]:
         raise Conflict(
-            f"Content cannot go from {item.status} to {to}.",
+            "This step is not possible in the content's current state.",
             code="content_transition_invalid",
             details={"from": item.status, "to": to},
         )

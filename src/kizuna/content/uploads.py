@@ -20,7 +20,7 @@ from urllib.parse import quote
 from fastapi.responses import FileResponse
 
 from kizuna.config import get_settings
-from kizuna.errors import NotFound, PayloadTooLarge, ValidationFailed
+from kizuna.errors import KizunaError, NotFound, PayloadTooLarge, ValidationFailed
 from kizuna.models.upload import Upload
 
 CHUNK = 64 * 1024
@@ -157,10 +157,17 @@ def make_upload(
     )
 
 
+class UploadGone(KizunaError):
+    """The row exists but its bytes are no longer on disk (restored database without the uploads folder)."""
+
+    code = "upload_gone"
+    status = 410
+
+
 def serve(upload: Upload) -> FileResponse:
     path = path_for(upload)
     if not path.is_file():
-        raise NotFound("File not found.", code="upload_missing")
+        raise UploadGone("The file is no longer stored on this server.")
     inline = upload.content_type in IMAGE_TYPES
     name = upload.original_name
     ascii_name = (

@@ -155,7 +155,9 @@ def render_body(source: str, context: dict[str, Any]) -> str:
         text = _sandbox().from_string(source).render(context)
     except TemplateError as exc:
         raise ValidationFailed(
-            f"The agreement template cannot be rendered: {exc}", code="agreement_template_invalid"
+            "The agreement template cannot be rendered.",
+            code="agreement_template_invalid",
+            details={"reason": str(exc)},
         ) from exc
     lines = [line.rstrip() for line in text.replace("\r\n", "\n").split("\n")]
     out: list[str] = []

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from starlette.datastructures import FormData
 
 from kizuna.deals.terms import Terms
-from kizuna.errors import ValidationFailed
+from kizuna.errors import KizunaError, ValidationFailed
 from kizuna.kit.money import from_minor, to_minor
 
 MAX_DELIVERABLE_ROWS = 5
@@ -125,10 +125,7 @@ def parse_terms(data: Any) -> Terms:
                 "Add at least one deliverable.", code="terms_invalid", details={"errors": details}
             ) from None
         raise ValidationFailed(
-            "Some terms are missing or invalid: "
-            + "; ".join(f"{'.'.join(d['loc'])}: {d['message']}" for d in details[:3]),
-            code="terms_invalid",
-            details={"errors": details},
+            "Some terms are missing or invalid.", code="terms_invalid", details={"errors": details}
         ) from None
 
 
@@ -183,3 +180,15 @@ def form_values(terms: Terms | None) -> dict[str, Any]:
         "cancellation_notice_days": terms.cancellation_notice_days,
         "kill_fee_pct": terms.kill_fee_pct,
     }
+
+
+def describe(exc: KizunaError) -> str:
+    """The translated message of an error, plus the first field problem when there is one (for forms)."""
+    from kizuna.web.i18n import _
+
+    text = _(exc.message)
+    errors = exc.details.get("errors") if isinstance(exc.details, dict) else None
+    if isinstance(errors, list) and errors:
+        first = errors[0]
+        text += f" ({'.'.join(first.get('loc', []))}: {first.get('message', '')})"
+    return text

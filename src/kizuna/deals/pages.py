@@ -13,7 +13,7 @@ from kizuna.content import briefs, uploads
 from kizuna.deals import agreement, forms, rates, service
 from kizuna.deals.actors import Actor
 from kizuna.deals.terms import FORMATS, PLATFORMS, USAGE_CHANNELS, Terms, diff_terms
-from kizuna.errors import KizunaError, NotFound
+from kizuna.errors import Conflict, KizunaError, NotFound
 from kizuna.models.campaign import Campaign
 from kizuna.models.campaign_influencer import CampaignInfluencer
 from kizuna.models.content_item import ContentItem
@@ -141,7 +141,11 @@ async def create_deal(request: Request, ctx: CtxDep) -> Response:
         return render(
             request,
             "deals/new.html",
-            {**data, "v": {**forms.form_values(None), **{k: form.get(k) for k in form}}, "error": _(message)},
+            {
+                **data,
+                "v": {**forms.form_values(None), **{k: form.get(k) for k in form}},
+                "error": _(message) if not isinstance(exc, KizunaError) else forms.describe(exc),
+            },
             status_code=exc.status if isinstance(exc, KizunaError) else 422,
         )
     return _redirect(f"{_base(ctx)}/{deal.id}")
@@ -203,7 +207,7 @@ def _detail_error(
     return render(
         request,
         "deals/detail.html",
-        {**_detail_context(ctx, deal), "error": _(exc.message), **extra},
+        {**_detail_context(ctx, deal), "error": forms.describe(exc), **extra},
         status_code=exc.status,
     )
 
@@ -265,7 +269,7 @@ def reissue(request: Request, ctx: CtxDep, deal_id: int, language: Annotated[str
 def _agreement_or_404(ctx: Ctx, deal: Deal) -> DealAgreement:
     row = agreement.current_agreement(ctx.session, deal)
     if row is None:
-        raise NotFound("No agreement has been issued for this deal yet.", code="agreement_missing")
+        raise Conflict("No agreement has been issued for this deal yet.", code="agreement_missing")
     return row
 
 
@@ -387,7 +391,7 @@ async def save_brief(request: Request, ctx: CtxDep, campaign_id: int) -> Respons
         return render(
             request,
             "deals/brief.html",
-            {**_brief_context(ctx, campaign, influencer_id), "error": _(exc.message)},
+            {**_brief_context(ctx, campaign, influencer_id), "error": forms.describe(exc)},
             status_code=exc.status,
         )
     except ValueError:
@@ -421,7 +425,7 @@ def upload_asset(
         return render(
             request,
             "deals/brief.html",
-            {**_brief_context(ctx, campaign, None), "error": _(exc.message)},
+            {**_brief_context(ctx, campaign, None), "error": forms.describe(exc)},
             status_code=exc.status,
         )
     ctx.add(row)

@@ -127,21 +127,24 @@ class Terms(_Model):
         return sum(d.count for d in self.deliverables)
 
     def unit_fees(self) -> list[tuple[int, int, int]]:
-        """``(deliverable_index, sequence, fee_minor)`` for every deliverable unit; the total fee is split evenly
-        over units without their own fee, any indivisible remainder going to the first such unit."""
+        """``(deliverable_index, sequence, fee_minor)`` for every deliverable unit.
+
+        Units with their own fee keep it; the rest of the total fee is split evenly over the other units, the
+        indivisible remainder one minor unit at a time from the first, so the parts always add up to the total.
+        """
         fixed = sum((d.fee_minor or 0) * d.count for d in self.deliverables if d.fee_minor is not None)
         open_units = sum(d.count for d in self.deliverables if d.fee_minor is None)
         rest = max(self.compensation.fee_minor - fixed, 0)
         share, remainder = divmod(rest, open_units) if open_units else (0, 0)
         out: list[tuple[int, int, int]] = []
-        first_open = True
         for index, d in enumerate(self.deliverables):
             for seq in range(1, d.count + 1):
                 if d.fee_minor is not None:
                     out.append((index, seq, d.fee_minor))
                 else:
-                    out.append((index, seq, share + (remainder if first_open else 0)))
-                    first_open = False
+                    extra = 1 if remainder > 0 else 0
+                    remainder -= extra
+                    out.append((index, seq, share + extra))
         return out
 
 

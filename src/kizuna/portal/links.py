@@ -49,7 +49,9 @@ class IssuedLink:
 def issue(ctx: Ctx, deal: Deal, *, days: int = DEFAULT_DAYS) -> IssuedLink:
     ctx.require("member")
     if not 1 <= days <= MAX_DAYS:
-        raise ValidationFailed(f"A link lasts 1 to {MAX_DAYS} days.", code="portal_link_days")
+        raise ValidationFailed(
+            "A link lasts 1 to 180 days.", code="portal_link_days", details={"max_days": MAX_DAYS}
+        )
     if deal.status in ("declined", "cancelled"):
         raise ValidationFailed("This deal is closed.", code="deal_closed")
     secret = new_token(32)

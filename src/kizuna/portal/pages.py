@@ -21,7 +21,7 @@ from kizuna.deals import agreement, forms, service
 from kizuna.deals.actors import Actor
 from kizuna.deals.pages import pdf_response
 from kizuna.deals.terms import FORMATS, PLATFORMS, USAGE_CHANNELS, Terms
-from kizuna.errors import KizunaError, NotFound
+from kizuna.errors import Conflict, KizunaError, NotFound
 from kizuna.kit.crypto import decrypt
 from kizuna.models.campaign import Campaign
 from kizuna.models.content_comment import ContentComment
@@ -185,7 +185,7 @@ def _fail(p: Portal, exc: KizunaError) -> Response:
     p.session.rollback()
     # The rollback expired the resolved rows; resolve again inside the fresh transaction.
     p.link, p.deal = links.resolve(p.session, p.token)
-    return _page(p, error=_(exc.message), status=exc.status)
+    return _page(p, error=forms.describe(exc), status=exc.status)
 
 
 def _done(p: Portal, anchor: str = "") -> Response:
@@ -244,7 +244,7 @@ async def counter_offer(p: PortalDep) -> Response:
 def agreement_page(p: PortalDep) -> Response:
     row = agreement.current_agreement(p.session, p.deal)
     if row is None:
-        raise NotFound("No agreement has been issued yet.", code="agreement_missing")
+        raise Conflict("No agreement has been issued yet.", code="agreement_missing")
     return _no_store(
         render(
             p.request,
@@ -258,7 +258,7 @@ def agreement_page(p: PortalDep) -> Response:
 def agreement_pdf(p: PortalDep) -> Response:
     row = agreement.current_agreement(p.session, p.deal)
     if row is None:
-        raise NotFound("No agreement has been issued yet.", code="agreement_missing")
+        raise Conflict("No agreement has been issued yet.", code="agreement_missing")
     return _no_store(pdf_response(row, p.deal))
 
 
@@ -268,7 +268,7 @@ def accept_agreement(
 ) -> Response:
     row = agreement.current_agreement(p.session, p.deal)
     if row is None:
-        raise NotFound("No agreement has been issued yet.", code="agreement_missing")
+        raise Conflict("No agreement has been issued yet.", code="agreement_missing")
     try:
         agreement.accept(p.actor(name.strip() or None), row, name=name, sha256=sha256)
     except KizunaError as exc:
