@@ -134,3 +134,19 @@ def test_standalone_worker_process_runs_queued_jobs(db: Any) -> None:
     assert value["label"] == "from-test"
     assert value["pid"] != os.getpid(), "ran in the worker process, not here"
     assert huey.pending_count() == 0
+
+
+def test_embedded_consumer_runs_jobs_inside_the_web_process(db: Any) -> None:
+    """``kizuna serve`` starts a consumer in the app lifespan; a job enqueued meanwhile runs in this process."""
+    from fastapi.testclient import TestClient
+
+    from kizuna.app import create_app
+    from kizuna.worker.queue import huey
+    from kizuna.worker.tasks import ping
+
+    huey.flush()
+    with TestClient(create_app(embedded_worker=True)) as client:
+        assert client.get("/healthz").json() == {"status": "ok"}
+        value = ping("embedded").get(blocking=True, timeout=60)
+    assert value["label"] == "embedded"
+    assert value["pid"] == os.getpid()

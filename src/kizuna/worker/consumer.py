@@ -11,14 +11,22 @@ from kizuna.worker.queue import huey, load_all_tasks
 log = logging.getLogger(__name__)
 
 
-def make_consumer(workers: int = 2, *, periodic: bool = True) -> Consumer:
+class EmbeddedConsumer(Consumer):  # type: ignore[misc]
+    """A consumer living inside the web server: uvicorn owns the process signals, the app lifespan stops us."""
+
+    def _set_signal_handlers(self) -> None:
+        return None
+
+
+def make_consumer(workers: int = 2, *, periodic: bool = True, embedded: bool = False) -> Consumer:
     load_all_tasks()
-    return Consumer(huey, workers=workers, worker_type="thread", periodic=periodic, check_worker_health=True)
+    cls = EmbeddedConsumer if embedded else Consumer
+    return cls(huey, workers=workers, worker_type="thread", periodic=periodic, check_worker_health=True)
 
 
 def start_embedded(workers: int = 2) -> Consumer:
     """Start worker threads inside the web process; stopped gracefully at shutdown."""
-    consumer = make_consumer(workers)
+    consumer = make_consumer(workers, embedded=True)
     consumer.start()
     log.info("embedded job consumer started with %s workers", workers)
     return consumer
