@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import sqlalchemy
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
@@ -492,3 +493,30 @@ def test_write_to_db_on_the_suite_database(db: Engine) -> None:
             )
             == 220
         )
+
+
+def test_sqlite_fast_path_applies_python_defaults(sqlite_engine: Engine) -> None:
+    """Columns a writer leaves out (e.g. one a later migration adds) get the model's Python-side default."""
+    from kizuna.synthetic import writers
+
+    table = Influencer.__table__
+    assert isinstance(table, sqlalchemy.Table)
+    with Session(sqlite_engine) as session:
+        ws_id = _workspace(session, "defaults")
+        row = {
+            "workspace_id": ws_id,
+            "display_name": "最小限",
+            "emails": ["a@example.com"],
+            "languages": ["ja"],
+        }
+        row |= {"categories": [], "created_at": datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)}
+        writers._insert(session.connection(), table, [row])
+        stored = session.execute(select(Influencer).where(Influencer.workspace_id == ws_id)).scalar_one()
+        assert (stored.kind, stored.tags, stored.notes, stored.emails) == (
+            "person",
+            [],
+            "",
+            ["a@example.com"],
+        )
+        assert stored.created_at == datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+        assert stored.updated_at.tzinfo is not None
