@@ -565,12 +565,17 @@ class DeliveryStats:
 
 
 def _ready_to_send(conn: Any, message_id: int) -> str | None:
-    """Fresh check straight before the SMTP transaction; returns a reason to cancel, or None."""
+    """Fresh check straight before the SMTP transaction; returns a reason to cancel, or None.
+
+    Sequence steps need a still-active enrollment (a reply, bounce, opt-out or stage change stops it); every
+    message, including a person's own reply, needs a recipient that is not on the suppression list.
+    """
     row = conn.execute(
         select(
             OutreachMessage.status,
             OutreachMessage.to_addr,
             OutreachMessage.workspace_id,
+            OutreachMessage.kind,
             OutreachEnrollment.status,
         )
         .select_from(OutreachMessage)
@@ -579,10 +584,10 @@ def _ready_to_send(conn: Any, message_id: int) -> str | None:
     ).first()
     if row is None:
         return "missing"
-    status, to_addr, ws_id, enr_status = row
+    status, to_addr, ws_id, kind, enr_status = row
     if status != "sending":
         return f"status:{status}"
-    if enr_status is not None and enr_status != "active":
+    if kind == "sequence" and enr_status is not None and enr_status != "active":
         return f"enrollment:{enr_status}"
     hit = conn.execute(
         select(OutreachSuppression.id).where(
@@ -1018,3 +1023,95 @@ def send_due(
         return SendReport(rec, len(ids), stats.tasks, stats.blocked, stats.deferred, delivery, polled)
     finally:
         _send_lock.release()
+
+
+# --- one-off messages from a person ------------------------------------------------------------------------
+
+
+def queue_reply(
+    session: Session,
+    *,
+    workspace: Workspace,
+    influencer: Influencer,
+    body: str,
+    nonce: str,
+    mailbox_id: int | None = None,
+    actor_id: int | None = None,
+) -> OutreachMessage:
+    """Queue an in-thread reply written by a person; delivered by the job queue after commit.
+
+    The suppression list is checked here (and again right before the SMTP transaction), so no entry point can
+    e-mail an opted-out address. ``nonce`` comes from the form and makes a double submit a no-op.
+    """
+    from kizuna.errors import Conflict, ValidationFailed
+
+    if not body.strip():
+        raise ValidationFailed("Write a message first.", code="reply_empty")
+    key = f"manual:{workspace.id}:{nonce}"
+    existing = session.execute(
+        select(OutreachMessage).where(OutreachMessage.idempotency_key == key)
+    ).scalar_one_or_none()
+    if existing is not None:
+        return existing
+    last = session.execute(
+        select(OutreachMessage)
+        .where(OutreachMessage.influencer_id == influencer.id)
+        .order_by(OutreachMessage.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    if last is not None and last.direction == "in":
+        to_addr = last.from_addr
+    else:
+        to_addr = (last.to_addr if last is not None else "") or (
+            service.recipient_address(session, influencer) or ""
+        )
+    if not to_addr:
+        raise ValidationFailed("This influencer has no e-mail address.", code="no_email")
+    if service.is_suppressed(session, workspace.id, to_addr):
+        raise Conflict("This address opted out; it is never e-mailed again.", code="suppressed_recipient")
+    box_id = mailbox_id or (last.mailbox_id if last is not None else None)
+    mailbox = session.get(OutreachMailbox, box_id) if box_id else None
+    if mailbox is None:
+        mailbox = (
+            session.execute(
+                select(OutreachMailbox)
+                .where(OutreachMailbox.workspace_id == workspace.id)
+                .order_by(OutreachMailbox.id)
+            )
+            .scalars()
+            .first()
+        )
+    if mailbox is None:
+        raise ValidationFailed("Add a mailbox first.", code="no_mailbox")
+    subject = (last.subject if last is not None else "") or workspace.name
+    if not subject.lower().startswith("re:"):
+        subject = f"Re: {subject}"
+    references = ""
+    in_reply_to = ""
+    if last is not None:
+        in_reply_to = last.message_id
+        references = " ".join(x for x in (last.references, last.message_id) if x).strip()[-3000:]
+    url = unsubscribe_url(workspace.id, to_addr)
+    language = "ja" if any(ord(ch) > 0x3000 for ch in body[:400]) else "en"
+    message = OutreachMessage(
+        workspace_id=workspace.id,
+        direction="out",
+        kind="manual",
+        status="queued",
+        influencer_id=influencer.id,
+        enrollment_id=last.enrollment_id if last is not None else None,
+        mailbox_id=mailbox.id,
+        idempotency_key=key,
+        message_id=new_message_id(mailbox),
+        in_reply_to=in_reply_to,
+        references=references,
+        subject=subject[:500],
+        from_addr=mailbox.from_email,
+        to_addr=to_addr,
+        body_text=body.rstrip() + legal_footer(workspace, url, language),
+        next_attempt_at=utcnow(),
+        claimed_at=utcnow(),
+    )
+    session.add(message)
+    session.flush()
+    return message

@@ -285,7 +285,11 @@ def process(
             enr.next_due_at = None
             session.execute(
                 update(OutreachMessage)
-                .where(OutreachMessage.enrollment_id == enr.id, OutreachMessage.status == "queued")
+                .where(
+                    OutreachMessage.enrollment_id == enr.id,
+                    OutreachMessage.status == "queued",
+                    OutreachMessage.kind == "sequence",
+                )
                 .values(status="cancelled", last_error="paused: auto-reply")
             )
     session.flush()

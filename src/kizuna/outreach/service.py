@@ -421,7 +421,11 @@ def stop_enrollments(
         stopped += 1
         session.execute(
             update(OutreachMessage)
-            .where(OutreachMessage.enrollment_id == enr.id, OutreachMessage.status == "queued")
+            .where(
+                OutreachMessage.enrollment_id == enr.id,
+                OutreachMessage.status == "queued",
+                OutreachMessage.kind == "sequence",
+            )
             .values(status="cancelled", last_error=f"stopped: {reason}")
         )
         session.execute(
