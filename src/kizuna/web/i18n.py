@@ -2,7 +2,7 @@
 
 Each domain keeps its own ``locale/<lang>/LC_MESSAGES/<domain>.po``; they are read with Babel at start-up and
 merged, so parallel work on different domains never edits the same catalog. Source strings are English; a
-missing Japanese entry falls back to English (``make lint`` reports strings without a translation).
+missing Japanese entry falls back to English; ``tests/test_i18n.py`` fails on any string without a translation.
 """
 
 from __future__ import annotations
