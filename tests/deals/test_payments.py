@@ -234,7 +234,7 @@ def test_only_admins_mark_paid_and_csv_export(client: Any, creator: Any, api: di
     from tests.conftest import make_user_and_workspace
     from tests.deals.conftest import api_headers
 
-    ctx = accepted_deal(client, creator, api)
+    accepted_deal(client, creator, api)
     make_user_and_workspace("member@acme.example", api["ws"], role="member")
     member = api_headers(client, "member@acme.example", api["ws"])
     pid = _payables()[0].id
