@@ -31,6 +31,13 @@ CSP = (
     "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'"
 )
 
+API_DOCS_HTML = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Kizuna API</title>
+<link rel="stylesheet" href="/static/vendor/swagger-ui/swagger-ui.css"></head>
+<body><div id="swagger-ui"></div>
+<script src="/static/vendor/swagger-ui/swagger-ui-bundle.js"></script>
+<script src="/static/swagger-init.js"></script></body></html>"""
+
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
@@ -175,7 +182,7 @@ def create_app(*, embedded_worker: bool | None = None) -> FastAPI:
         title="Kizuna API",
         version=kizuna.__version__,
         openapi_url="/api/openapi.json",
-        docs_url="/api/docs",
+        docs_url=None,
         redoc_url=None,
         lifespan=_lifespan,
     )
@@ -183,6 +190,12 @@ def create_app(*, embedded_worker: bool | None = None) -> FastAPI:
     _install_error_handlers(app)
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
+
+    @app.get("/api/docs", include_in_schema=False)
+    def api_docs() -> HTMLResponse:
+        """Swagger UI from the vendored copy: no CDN, no inline script."""
+        return HTMLResponse(API_DOCS_HTML)
+
     for module_name in all_router_modules():
         # Routes are added flat (not with include_router) so that ``app.routes`` lists every real route with its
         # own UnitOfWorkRoute class: the tenancy test walks exactly this list.

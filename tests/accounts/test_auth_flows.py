@@ -185,3 +185,37 @@ def test_security_headers_on_every_response(client: Any) -> None:
     assert "default-src 'self'" in r.headers["content-security-policy"]
     assert r.headers["x-content-type-options"] == "nosniff"
     assert "http" not in r.text.split("<body")[0].replace("http-equiv", ""), "no external resources in <head>"
+
+
+def test_api_docs_are_served_offline(client: Any) -> None:
+    r = client.get("/api/docs")
+    assert r.status_code == 200
+    assert "cdn" not in r.text.lower() and "http" not in r.text
+    assert "<script>" not in r.text, "no inline script (CSP)"
+    for asset in ("/static/vendor/swagger-ui/swagger-ui-bundle.js", "/static/swagger-init.js"):
+        assert client.get(asset).status_code == 200
+    spec = client.get("/api/openapi.json").json()
+    assert spec["info"]["title"] == "Kizuna API"
+    assert "/api/v1/w/{ws}/members" in spec["paths"]
+
+
+def test_no_template_or_static_file_loads_from_the_internet() -> None:
+    from kizuna.web.templating import STATIC_DIR, TEMPLATE_DIR
+
+    offenders = []
+    for folder in (TEMPLATE_DIR, STATIC_DIR):
+        for path in folder.rglob("*"):
+            if path.suffix not in (".html", ".js", ".css") or "vendor" in path.parts:
+                continue
+            text = path.read_text(encoding="utf-8")
+            for attr in (
+                'src="http',
+                "src='http",
+                'href="http',
+                "href='http",
+                "url(http",
+                "@import url(http",
+            ):
+                if attr in text:
+                    offenders.append(f"{path.name}: {attr}")
+    assert not offenders, offenders
