@@ -359,7 +359,7 @@ def _countries() -> dict[str, str]:
     for loc in ("en", "ja"):
         for code, name in Locale.parse(loc).territories.items():
             if isinstance(code, str) and len(code) == 2 and code.isalpha():
-                table[unicodedata.normalize("NFKC", str(name)).casefold()] = code
+                table[unicodedata.normalize("NFKC", str(name)).replace("’", "'").casefold()] = code
                 table[code.casefold()] = code
     table.update(
         {
@@ -397,7 +397,15 @@ def _countries() -> dict[str, str]:
 
 @lru_cache(maxsize=4096)
 def country_code(value: str) -> str | None:
-    return _countries().get(unicodedata.normalize("NFKC", value).strip().casefold())
+    """ISO 3166 alpha-2 code for a code or an English/Japanese name; repairs UTF-8 read as Latin-1
+    ("CÃ´te d'Ivoire", common in re-saved exports)."""
+    if "Ã" in value:
+        try:
+            value = value.encode("latin-1").decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            pass
+    text = unicodedata.normalize("NFKC", value).strip().replace("’", "'")
+    return _countries().get(text.casefold())
 
 
 def _split_list(value: object) -> list[str]:
@@ -610,7 +618,9 @@ def validate(n: int, rec: Mapping[str, list[tuple[str, Any]]]) -> RowData | list
     if er is None and avgs["avg_engagement"] is not None and followers:
         er, definition = round(float(avgs["avg_engagement"]) / followers, 6), "follower:average_counts"
     if er is None and er_imported is not None and er_cell is not None:
-        er, definition = round(er_imported, 6), f"imported:{er_cell[0]}"[:200]
+        given = first("engagement_definition")
+        label = str(given[1]) if given is not None and str(given[1]).startswith("imported:") else None
+        er, definition = round(er_imported, 6), (label or f"imported:{er_cell[0]}")[:200]
     account: dict[str, Any] = {
         "followers": followers,
         "following": following,

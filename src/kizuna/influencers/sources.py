@@ -238,6 +238,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "tags": ("tags", "labels", "タグ"),
     "notes": ("notes", "note", "memo", "メモ", "備考"),
     "influencer_id": ("influencer id", "kizuna id"),
+    "engagement_definition": ("engagement definition", "er definition"),
 }
 
 FIELD_LABELS: dict[str, str] = {
@@ -268,6 +269,7 @@ FIELD_LABELS: dict[str, str] = {
     "tags": "Tags",
     "notes": "Notes",
     "influencer_id": "Kizuna influencer id",
+    "engagement_definition": "Engagement-rate definition",
 }
 NUMERIC_FIELDS = frozenset(
     {
@@ -542,8 +544,14 @@ def xlsx_table(path: Path) -> Table:
         wb = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise ImportFileError("This is not a readable XLSX workbook.", code="import_not_tabular") from exc
-    ws = next((s for s in wb.worksheets if (s.max_row or 0) > 0), None)
+    ws = None
+    for sheet in wb.worksheets:
+        first_row = next(sheet.iter_rows(values_only=True, max_row=1), None)
+        if first_row is not None and not _blank(list(first_row)):
+            ws = sheet
+            break
     if ws is None:
+        wb.close()
         raise ImportFileError("The workbook has no sheet with data.", code="import_empty_file")
     title = ws.title
     wb.close()

@@ -1,0 +1,1 @@
+"""The influencer registry: profiles across platforms, derived metrics and tiers, import and export."""
