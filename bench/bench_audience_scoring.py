@@ -153,7 +153,9 @@ def write_doc(results: list[tuple[str, float, int]], n: int, m: int) -> None:
         "warm-up, the CLI row is a single run). Floors are measured in the same run on the same arrays.",
         "",
         f"Machine: {platform.machine()}, {os.cpu_count()} cores shared with other work, Python "
-        f"{platform.python_version()}, numpy {np.__version__}; model {load_model().version} "
+        f"{platform.python_version()}, numpy {np.__version__}, load average at the end "
+        f"{os.getloadavg()[0]:.1f} (other sessions were running; absolute numbers vary between runs, the ratio "
+        f"to the floor measured in the same run is the stable part); model {load_model().version} "
         f"({load_model().trees.feature.shape[0]} oblivious trees of depth {load_model().trees.depth} + "
         "linear part).",
         "",
