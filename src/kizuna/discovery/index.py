@@ -1,0 +1,508 @@
+"""The per-workspace search cache: every searchable attribute and embedding as numpy arrays.
+
+Filtering a million creators on JSON columns (languages, categories, audience shares) is slow in SQLite and
+differs between databases; a column-store held in memory makes every filter a vectorised comparison and makes the
+ranking bit-for-bit the same on SQLite and PostgreSQL (docs/adr/0200-embedding-model-and-vector-ranking.md).
+
+Freshness: each search compares a :class:`~kizuna.discovery.repository.Fingerprint` (indexed aggregates: count
+and max id of influencers, count and latest ``embedded_at`` of embeddings). New or re-checked embeddings are
+patched into the matrix in place; other changes rebuild the snapshot. ORM writes in this process invalidate at
+once (flush hook); bulk writes made elsewhere without touching those aggregates are picked up after
+``MAX_AGE_SECONDS``. Data that changes with every outreach step (contacted or not) and post-level brand
+mentions are never cached; they are read live per search.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from kizuna.discovery import repository as repo
+from kizuna.discovery.embeddings import DIM, MAX_CAPTIONS, from_bytes
+from kizuna.discovery.filters import AGE_BANDS, GENDERS
+from kizuna.models.audience_profile import AudienceProfile
+from kizuna.models.influencer import Influencer
+from kizuna.models.post import Post
+from kizuna.models.social_account import SocialAccount
+
+F32 = npt.NDArray[np.float32]
+I64 = npt.NDArray[np.int64]
+Mask = npt.NDArray[np.bool_]
+
+MAX_AGE_SECONDS = 120.0
+#: Queue background embedding when a commit in this process changed searchable data.
+AUTO_SCHEDULE = True
+#: Above this many embedded profiles, semantic scores are first estimated in a PCA-reduced space over everybody
+#: and computed exactly only for a shortlist (see :meth:`WorkspaceIndex.semantic_scores`).
+EXACT_LIMIT = 150_000
+REDUCED_DIM = 64
+SEPARATOR = "\x00"
+
+
+class Vocab:
+    """Value → small integer code, for categorical columns and bitsets."""
+
+    def __init__(self) -> None:
+        self.codes: dict[str, int] = {}
+
+    def code(self, value: str) -> int:
+        c = self.codes.get(value)
+        if c is None:
+            c = len(self.codes)
+            self.codes[value] = c
+        return c
+
+    def get(self, value: str) -> int | None:
+        return self.codes.get(value)
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+
+def _bitset(rows: list[list[int]], width_bits: int) -> npt.NDArray[np.uint64]:
+    words = max(1, (width_bits + 63) // 64)
+    out = np.zeros((len(rows), words), dtype=np.uint64)
+    for i, codes in enumerate(rows):
+        for c in codes:
+            out[i, c >> 6] |= np.uint64(1) << np.uint64(c & 63)
+    return out
+
+
+def any_of(bits: npt.NDArray[np.uint64], codes: Iterable[int | None]) -> Mask:
+    """Rows whose set has at least one of ``codes`` (unknown values match nobody)."""
+    want = np.zeros(bits.shape[1], dtype=np.uint64)
+    for c in codes:
+        if c is not None:
+            want[c >> 6] |= np.uint64(1) << np.uint64(c & 63)
+    if not want.any():
+        return np.zeros(bits.shape[0], dtype=bool)
+    hit: Mask = ((bits & want) != 0).any(axis=1)
+    return hit
+
+
+@dataclass
+class Sparse:
+    """Audience shares of one key (e.g. country TW) as parallel arrays of row positions and shares."""
+
+    rows: npt.NDArray[np.int32]
+    shares: F32
+
+
+@dataclass
+class WorkspaceIndex:
+    ws_id: int
+    fingerprint: repo.Fingerprint
+    built_at: float
+    ids: I64
+    followers: I64
+    engagement: F32
+    quality: F32
+    tier: npt.NDArray[np.int16]
+    country: npt.NDArray[np.int16]
+    has_email: Mask
+    tier_vocab: Vocab
+    country_vocab: Vocab
+    language_vocab: Vocab
+    category_vocab: Vocab
+    platform_vocab: Vocab
+    languages: npt.NDArray[np.uint64]
+    categories: npt.NDArray[np.uint64]
+    platforms: npt.NDArray[np.uint64]
+    has_audience: Mask
+    age: F32
+    gender: F32
+    aud_country: dict[str, Sparse]
+    aud_language: dict[str, Sparse]
+    text: bytes
+    text_offsets: I64
+    vectors: F32
+    has_vector: Mask
+    model: str | None = None
+    last_embedded_at: datetime | None = None
+    reduced: F32 | None = None
+    basis: F32 | None = None
+    mean: F32 | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def size(self) -> int:
+        return int(self.ids.shape[0])
+
+    def positions(self, ids: Iterable[int]) -> npt.NDArray[np.int64]:
+        """Row positions of the given influencer ids (ids not in the index are dropped)."""
+        arr = np.fromiter(ids, dtype=np.int64)
+        if arr.size == 0 or self.size == 0:
+            return np.zeros(0, dtype=np.int64)
+        pos = np.searchsorted(self.ids, arr)
+        pos = np.clip(pos, 0, self.size - 1)
+        ok = self.ids[pos] == arr
+        found: npt.NDArray[np.int64] = pos[ok].astype(np.int64)
+        return found
+
+    def mask_of(self, ids: Iterable[int]) -> Mask:
+        m = np.zeros(self.size, dtype=bool)
+        m[self.positions(ids)] = True
+        return m
+
+    def row_text(self, pos: int) -> str:
+        return self.text[int(self.text_offsets[pos]) : int(self.text_offsets[pos + 1]) - 1].decode("utf-8")
+
+    def text_hits(self, term: str) -> npt.NDArray[np.int64]:
+        """Rows whose searchable text (name, handles, categories, bio, recent captions and hashtags) contains
+        ``term``, case-insensitively. One C-level scan of the lowercased UTF-8 blob per term."""
+        needle = term.lower().encode("utf-8")
+        if not needle or SEPARATOR.encode() in needle:
+            return np.zeros(0, dtype=np.int64)
+        starts = [m.start() for m in re.finditer(re.escape(needle), self.text)]
+        if not starts:
+            return np.zeros(0, dtype=np.int64)
+        rows = np.searchsorted(self.text_offsets, np.asarray(starts, dtype=np.int64), side="right") - 1
+        return np.unique(rows)
+
+    def audience_share(self, dimension: str, keys: Sequence[str]) -> F32:
+        """Summed audience share of ``keys`` in ``dimension`` for every row (0 where unknown)."""
+        out = np.zeros(self.size, dtype=np.float32)
+        if dimension == "age":
+            for k in keys:
+                if k in AGE_BANDS:
+                    out += self.age[:, AGE_BANDS.index(k)]
+        elif dimension == "gender":
+            for k in keys:
+                if k in GENDERS:
+                    out += self.gender[:, GENDERS.index(k)]
+        else:
+            table = self.aud_country if dimension == "country" else self.aud_language
+            for k in keys:
+                sp = table.get(k)
+                if sp is not None:
+                    np.add.at(out, sp.rows, sp.shares)
+        return out
+
+    # --- semantic scoring ---------------------------------------------------------------------------------------
+
+    def semantic_scores(self, q: F32, candidates: npt.NDArray[np.int64], shortlist: int) -> tuple[F32, bool]:
+        """Cosine of ``q`` with each candidate's profile vector (NaN for profiles not embedded yet).
+
+        Up to :data:`EXACT_LIMIT` candidates the scores are exact. Beyond it they are estimated in a 64-d PCA
+        space (a quarter of the memory traffic) and the ``shortlist`` best estimates are replaced by exact
+        values; the boolean says whether estimates were used. The benchmark measures how often this changes the
+        top results (docs/benchmarks/discovery.md).
+        """
+        if candidates.size == 0:
+            return np.zeros(0, dtype=np.float32), False
+        if candidates.size <= EXACT_LIMIT or self.reduced is None:
+            scores = self.vectors[candidates] @ q
+            approx = False
+        else:
+            assert self.basis is not None and self.mean is not None
+            qr = (self.basis.T @ q).astype(np.float32)
+            offset = float(self.mean @ q)
+            scores = (
+                (self.reduced @ qr)[candidates] + offset
+                if candidates.size > self.size // 4
+                else (self.reduced[candidates] @ qr + offset)
+            )
+            k = min(shortlist, candidates.size)
+            top = np.argpartition(-np.where(self.has_vector[candidates], scores, -np.inf), k - 1)[:k]
+            scores[top] = self.vectors[candidates[top]] @ q
+            approx = True
+        scores = scores.astype(np.float32, copy=False)
+        scores[~self.has_vector[candidates]] = np.nan
+        return scores, approx
+
+    def exact_semantic(self, q: F32, positions: npt.NDArray[np.int64]) -> F32:
+        scores = (self.vectors[positions] @ q).astype(np.float32)
+        scores[~self.has_vector[positions]] = np.nan
+        return scores
+
+    def patch_vectors(self, rows: Iterable[Sequence[Any]]) -> int:
+        """Write new or changed embeddings into the matrix (and the reduced copy) in place."""
+        n = 0
+        for part in rows:
+            ids = [int(r[0]) for r in part]
+            pos = np.searchsorted(self.ids, np.asarray(ids, dtype=np.int64))
+            for (inf_id, blob, embedded_at, model), p in zip(part, pos, strict=True):
+                if p >= self.size or self.ids[p] != inf_id:
+                    continue
+                vec = from_bytes(blob)
+                self.vectors[p] = vec
+                self.has_vector[p] = True
+                self.model = model
+                if self.reduced is not None and self.basis is not None and self.mean is not None:
+                    self.reduced[p] = (vec - self.mean) @ self.basis
+                if self.last_embedded_at is None or embedded_at > self.last_embedded_at:
+                    self.last_embedded_at = embedded_at
+                n += 1
+        return n
+
+
+def _searchable_text(name: str, handles: list[str], categories: list[str], bio: str, posts: list[str]) -> str:
+    text = " ".join([name, " ".join(handles), " ".join(categories), bio, *posts])
+    return text.replace(SEPARATOR, " ").lower()
+
+
+def build(session: Session, ws_id: int) -> WorkspaceIndex:
+    """Read the workspace once and lay it out as arrays. O(rows); about a minute per million creators."""
+    fp = repo.fingerprint(session, ws_id)
+    ids: list[int] = []
+    names: list[str] = []
+    bios: list[str] = []
+    followers: list[int] = []
+    engagement: list[float] = []
+    tier_codes: list[int] = []
+    country_codes: list[int] = []
+    lang_rows: list[list[int]] = []
+    cat_rows: list[list[int]] = []
+    has_email: list[bool] = []
+    tier_vocab, country_vocab, language_vocab, category_vocab, platform_vocab = (
+        Vocab(),
+        Vocab(),
+        Vocab(),
+        Vocab(),
+        Vocab(),
+    )
+    mgr_email = repo.managers_with_email(session, ws_id)
+    categories_by_row: list[list[str]] = []
+    for part in repo.iter_influencer_rows(session, ws_id):
+        for r in part:
+            ids.append(int(r[0]))
+            names.append(r[1] or "")
+            bios.append(r[2] or "")
+            followers.append(int(r[3]) if r[3] is not None else -1)
+            engagement.append(float(r[4]) if r[4] is not None else np.nan)
+            tier_codes.append(tier_vocab.code(r[5]) if r[5] else -1)
+            country_codes.append(country_vocab.code(r[6].upper()) if r[6] else -1)
+            lang_rows.append([language_vocab.code(str(x)) for x in (r[7] or [])])
+            cats = [str(x).lower() for x in (r[8] or [])]
+            categories_by_row.append(cats)
+            cat_rows.append([category_vocab.code(c) for c in cats])
+            has_email.append(bool(r[9]) or (r[10] is not None and int(r[10]) in mgr_email))
+    n = len(ids)
+    id_arr = np.asarray(ids, dtype=np.int64)
+
+    def pos_of(inf_ids: list[int]) -> npt.NDArray[np.int64]:
+        p = np.searchsorted(id_arr, np.asarray(inf_ids, dtype=np.int64))
+        return np.clip(p, 0, max(n - 1, 0))
+
+    plat_rows: list[list[int]] = [[] for _ in range(n)]
+    handles: list[list[str]] = [[] for _ in range(n)]
+    q_num = np.zeros(n, dtype=np.float64)
+    q_den = np.zeros(n, dtype=np.float64)
+    for part in repo.iter_account_rows(session, ws_id):
+        if n == 0:
+            break
+        ps = pos_of([int(r[0]) for r in part])
+        for r, p in zip(part, ps, strict=True):
+            if id_arr[p] != int(r[0]):
+                continue
+            plat_rows[p].append(platform_vocab.code(str(r[1]).lower()))
+            handles[p].append(r[2] or "")
+            if r[4] is not None:
+                w = max(float(r[3] or 0), 1.0)
+                q_num[p] += w * float(r[4])
+                q_den[p] += w
+    quality = np.full(n, np.nan, dtype=np.float32)
+    scored = q_den > 0
+    quality[scored] = (q_num[scored] / q_den[scored]).astype(np.float32)
+
+    # Audience: follower-weighted mean over the creator's accounts that have a profile.
+    age = np.zeros((n, len(AGE_BANDS)), dtype=np.float64)
+    gender = np.zeros((n, len(GENDERS)), dtype=np.float64)
+    weight = np.zeros(n, dtype=np.float64)
+    country_acc: dict[str, dict[int, float]] = {}
+    language_acc: dict[str, dict[int, float]] = {}
+    for part in repo.iter_audience_rows(session, ws_id):
+        if n == 0:
+            break
+        ps = pos_of([int(r[0]) for r in part])
+        for r, p in zip(part, ps, strict=True):
+            if id_arr[p] != int(r[0]):
+                continue
+            w = max(float(r[1] or 0), 1.0)
+            weight[p] += w
+            for k, v in (r[2] or {}).items():
+                if k in AGE_BANDS:
+                    age[p, AGE_BANDS.index(k)] += w * float(v)
+            for k, v in (r[3] or {}).items():
+                if k in GENDERS:
+                    gender[p, GENDERS.index(k)] += w * float(v)
+            for k, v in (r[4] or {}).items():
+                d = country_acc.setdefault(str(k).upper(), {})
+                d[int(p)] = d.get(int(p), 0.0) + w * float(v)
+            for k, v in (r[5] or {}).items():
+                d = language_acc.setdefault(str(k), {})
+                d[int(p)] = d.get(int(p), 0.0) + w * float(v)
+    has_audience = weight > 0
+    safe_w = np.where(has_audience, weight, 1.0)
+    age /= safe_w[:, None]
+    gender /= safe_w[:, None]
+
+    def sparse(acc: dict[str, dict[int, float]]) -> dict[str, Sparse]:
+        out: dict[str, Sparse] = {}
+        for key, d in acc.items():
+            rows = np.fromiter(d.keys(), dtype=np.int32, count=len(d))
+            vals = np.fromiter(d.values(), dtype=np.float64, count=len(d)) / safe_w[rows]
+            out[key] = Sparse(rows, vals.astype(np.float32))
+        return out
+
+    # Recent captions and hashtags join the searchable text (keywords) of each creator.
+    posts_text: list[list[str]] = [[] for _ in range(n)]
+    for part in repo.iter_recent_posts(session, ws_id):
+        if n == 0:
+            break
+        ps = pos_of([int(r[0]) for r in part])
+        for r, p in zip(part, ps, strict=True):
+            if id_arr[p] == int(r[0]) and len(posts_text[p]) < MAX_CAPTIONS:
+                tags = " ".join(f"#{t}" for t in (r[2] or []))
+                posts_text[p].append(f"{r[1] or ''} {tags}")
+    pieces = [
+        _searchable_text(names[i], handles[i], categories_by_row[i], bios[i], posts_text[i]) + SEPARATOR
+        for i in range(n)
+    ]
+    encoded = [p.encode("utf-8") for p in pieces]
+    offsets = np.zeros(n + 1, dtype=np.int64)
+    if n:
+        offsets[1:] = np.cumsum([len(e) for e in encoded])
+    text = b"".join(encoded)
+    del pieces, encoded
+
+    index = WorkspaceIndex(
+        ws_id=ws_id,
+        fingerprint=fp,
+        built_at=time.monotonic(),
+        ids=id_arr,
+        followers=np.asarray(followers, dtype=np.int64),
+        engagement=np.asarray(engagement, dtype=np.float32),
+        quality=quality,
+        tier=np.asarray(tier_codes, dtype=np.int16),
+        country=np.asarray(country_codes, dtype=np.int16),
+        has_email=np.asarray(has_email, dtype=bool),
+        tier_vocab=tier_vocab,
+        country_vocab=country_vocab,
+        language_vocab=language_vocab,
+        category_vocab=category_vocab,
+        platform_vocab=platform_vocab,
+        languages=_bitset(lang_rows, len(language_vocab)),
+        categories=_bitset(cat_rows, len(category_vocab)),
+        platforms=_bitset(plat_rows, len(platform_vocab)),
+        has_audience=has_audience,
+        age=age.astype(np.float32),
+        gender=gender.astype(np.float32),
+        aud_country=sparse(country_acc),
+        aud_language=sparse(language_acc),
+        text=text,
+        text_offsets=offsets,
+        vectors=np.zeros((n, DIM), dtype=np.float32),
+        has_vector=np.zeros(n, dtype=bool),
+    )
+    index.patch_vectors(repo.iter_embeddings(session, ws_id))
+    _fit_reduction(index)
+    return index
+
+
+def _fit_reduction(index: WorkspaceIndex) -> None:
+    """PCA basis from a deterministic sample, used only above :data:`EXACT_LIMIT` embedded profiles."""
+    have = np.flatnonzero(index.has_vector)
+    if have.size <= EXACT_LIMIT:
+        index.reduced = index.basis = index.mean = None
+        return
+    sample = have[np.linspace(0, have.size - 1, num=min(20_000, have.size)).astype(np.int64)]
+    x = index.vectors[sample].astype(np.float64)
+    mean = x.mean(axis=0)
+    _u, _s, vt = np.linalg.svd(x - mean, full_matrices=False)
+    basis = vt[:REDUCED_DIM].T.astype(np.float32)
+    index.mean = mean.astype(np.float32)
+    index.basis = basis
+    reduced = np.empty((index.size, REDUCED_DIM), dtype=np.float32)
+    step = 100_000
+    for s in range(0, index.size, step):
+        reduced[s : s + step] = (index.vectors[s : s + step] - index.mean) @ basis
+    index.reduced = reduced
+
+
+class IndexCache:
+    """One :class:`WorkspaceIndex` per workspace per process, refreshed on change."""
+
+    def __init__(self) -> None:
+        self._indexes: dict[int, WorkspaceIndex] = {}
+        self._dirty: set[int] = set()
+        self._lock = threading.Lock()
+        self._build_locks: dict[int, threading.Lock] = {}
+
+    def invalidate(self, ws_id: int) -> None:
+        with self._lock:
+            self._dirty.add(ws_id)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._indexes.clear()
+            self._dirty.clear()
+
+    def get(self, session: Session, ws_id: int) -> WorkspaceIndex:
+        with self._lock:
+            build_lock = self._build_locks.setdefault(ws_id, threading.Lock())
+        with build_lock:
+            current = self._indexes.get(ws_id)
+            with self._lock:
+                dirty = ws_id in self._dirty
+                self._dirty.discard(ws_id)
+            if current is not None and not dirty and time.monotonic() - current.built_at < MAX_AGE_SECONDS:
+                fp = repo.fingerprint(session, ws_id)
+                same_rows = (
+                    fp.influencers == current.fingerprint.influencers
+                    and fp.max_influencer_id == current.fingerprint.max_influencer_id
+                )
+                if same_rows and fp == current.fingerprint:
+                    return current
+                if same_rows and fp.embeddings >= current.fingerprint.embeddings:
+                    with current.lock:
+                        current.patch_vectors(
+                            repo.iter_embeddings(session, ws_id, since=current.last_embedded_at)
+                        )
+                        current.fingerprint = fp
+                    return current
+            index = build(session, ws_id)
+            with self._lock:
+                self._indexes[ws_id] = index
+            return index
+
+
+cache = IndexCache()
+
+_WATCHED = (Influencer, SocialAccount, AudienceProfile, Post)
+
+
+@event.listens_for(Session, "after_flush")
+def _note_changes(session: Session, _ctx: Any) -> None:
+    touched = session.info.setdefault("discovery_touched", set())
+    for obj in list(session.new) + list(session.dirty) + list(session.deleted):
+        if isinstance(obj, _WATCHED):
+            ws = getattr(obj, "workspace_id", None)
+            if ws is not None:
+                touched.add(int(ws))
+
+
+@event.listens_for(Session, "after_commit")
+def _invalidate_on_commit(session: Session) -> None:
+    touched: set[int] = session.info.pop("discovery_touched", set())
+    for ws in touched:
+        cache.invalidate(ws)
+        if AUTO_SCHEDULE:
+            from kizuna.discovery.tasks import schedule
+
+            schedule(ws)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_on_rollback(session: Session) -> None:
+    session.info.pop("discovery_touched", None)
