@@ -60,6 +60,20 @@ def test_scores_every_row_and_keeps_input_columns(root: typer.Typer, tmp_path: P
     assert all(0.0 <= p <= 1.0 for p in probs) and probs[1] > 0.9 > 0.1 > probs[0]
 
 
+def test_existing_score_columns_are_replaced_and_counts_parsed(root: typer.Typer, tmp_path: Path) -> None:
+    src, out = tmp_path / "f.csv", tmp_path / "out.csv"
+    src.write_text(
+        'followers,following,posts,Suspicious,fake_probability\n"1,234",300,1.2万,maybe,x\n3,4000,0,,\n',
+        encoding="utf-8",
+    )
+    code, _, stderr = run(root, str(src), "-o", str(out))
+    assert code == 0, stderr
+    rows = read_out(out)
+    assert list(rows[0]) == ["followers", "following", "posts", "fake_probability", "suspicious"]
+    assert rows[0]["followers"] == "1,234"
+    assert [r["suspicious"] for r in rows] == ["false", "true"]
+
+
 def test_json_summary(root: typer.Typer, tmp_path: Path) -> None:
     src, out = tmp_path / "f.csv", tmp_path / "out.csv"
     src.write_text(HEADER + ROWS, encoding="utf-8")

@@ -11,8 +11,6 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-import numpy as np
-
 from kizuna.audience.features import (
     FIELDS,
     BoolArray,
@@ -120,8 +118,3 @@ def score_accounts(rows: Iterable[Mapping[str, object]], model: FollowerModel | 
         keys.update(dict.fromkeys(row))
     columns = {k: [row.get(k) for row in materialised] for k in keys}
     return score_columns(columns, model)
-
-
-def expected_fake_share(result: ScoreResult) -> float:
-    """Mean fake probability: an estimate of the fake share that does not depend on the threshold."""
-    return float(np.mean(result.probabilities)) if result.rows else 0.0
