@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - the e2e fixtures are imported into this module and then requested by name
 """Script in a creator's name, a caption or a comment renders inert, in a real browser (Chromium).
 
 The page's CSP would block inline script anyway, so the test proves escaping itself: no injected element exists
@@ -32,7 +33,7 @@ def _assert_inert(pg: Any) -> None:
 
 def test_hostile_name_caption_and_comment_render_inert(
     live_server: Any, page: Any, phone_page: Any, client: Any
-) -> None:  # noqa: F811
+) -> None:
     w = make_world("xss")
     with unit_of_work() as uow:
         uow.session.execute(select(Influencer)).scalar_one().display_name = NAME
