@@ -94,9 +94,11 @@ def score(
 ) -> None:
     """Score follower accounts and print the suspicious share with its 95% confidence interval.
 
-    Columns are matched case-insensitively and may be missing: username (or username_length +
-    username_digit_count, or username_digit_ratio), full_name, biography (or bio_length), posts, followers,
-    following, has_profile_picture, is_private, external_url (or has_external_url).
+    Columns (any case, any subset): username, full_name, biography, posts, followers, following.
+
+    Also: has_profile_picture, is_private, external_url, has_external_url, bio_length.
+
+    Instead of username: username_length + username_digit_count, or username_digit_ratio.
     """
     console = Console()
     err = Console(stderr=True)
