@@ -74,6 +74,17 @@ def test_existing_score_columns_are_replaced_and_counts_parsed(root: typer.Typer
     assert [r["suspicious"] for r in rows] == ["false", "true"]
 
 
+def test_tab_separated_input_keeps_its_delimiter(root: typer.Typer, tmp_path: Path) -> None:
+    src, out = tmp_path / "f.tsv", tmp_path / "out.tsv"
+    src.write_text("username\tfollowers\tfollowing\tposts\nsakura\t850\t400\t120\n", encoding="utf-8")
+    code, _, stderr = run(root, str(src), "-o", str(out))
+    assert code == 0, stderr
+    assert (
+        out.read_text(encoding="utf-8").splitlines()[0]
+        == "username\tfollowers\tfollowing\tposts\tfake_probability\tsuspicious"
+    )
+
+
 def test_json_summary(root: typer.Typer, tmp_path: Path) -> None:
     src, out = tmp_path / "f.csv", tmp_path / "out.csv"
     src.write_text(HEADER + ROWS, encoding="utf-8")

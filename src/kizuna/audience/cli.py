@@ -1,6 +1,7 @@
 """``kizuna audience score FILE --output OUT.csv [--json]``: score a CSV of follower accounts.
 
-Input: a CSV in UTF-8, UTF-8 with BOM, or cp932 (Shift-JIS exports from Japanese tools). Output: every input
+Input: a CSV in UTF-8, UTF-8 with BOM, or cp932 (Shift-JIS exports from Japanese tools); comma-separated, or
+tab/semicolon-separated when the header line has no comma. Output: every input
 column and row unchanged, plus ``fake_probability`` (0-1, four decimals) and ``suspicious`` (``true``/``false``
 at the model's default threshold); the output is UTF-8 (with a BOM when the input had one or was cp932, so
 Excel opens it correctly). Bad input -- empty file, no usable column, a value that is not a number -- prints one
@@ -12,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
@@ -49,8 +51,26 @@ def decode_csv_bytes(data: bytes) -> tuple[str, str]:
         raise InputFileError("the file is neither UTF-8 nor cp932 (Shift-JIS) text") from exc
 
 
-def read_csv(path: Path) -> tuple[list[str], list[list[str]], str]:
-    """Header, data rows and detected encoding. Blank lines are skipped; ragged rows are an error."""
+@dataclass(frozen=True)
+class CsvTable:
+    header: list[str]
+    body: list[list[str]]
+    encoding: str
+    delimiter: str
+
+
+def sniff_delimiter(text: str) -> str:
+    """Comma unless the header line has none and uses tabs or semicolons (TSV / European Excel exports)."""
+    first = text.split("\n", 1)[0]
+    if "," in first:
+        return ","
+    if "\t" in first:
+        return "\t"
+    return ";" if ";" in first else ","
+
+
+def read_csv(path: Path) -> CsvTable:
+    """Header, data rows, encoding and delimiter. Blank lines are skipped; ragged rows are an error."""
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -58,8 +78,10 @@ def read_csv(path: Path) -> tuple[list[str], list[list[str]], str]:
     if not data.strip():
         raise InputFileError(f"{path} is empty")
     text, encoding = decode_csv_bytes(data)
+    delimiter = sniff_delimiter(text)
     try:
-        rows = [r for r in csv.reader(io.StringIO(text, newline="")) if any(cell.strip() for cell in r)]
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        rows = [r for r in reader if any(cell.strip() for cell in r)]
     except csv.Error as exc:
         raise InputFileError(f"{path} is not a readable CSV: {exc}") from exc
     if not rows:
@@ -70,19 +92,18 @@ def read_csv(path: Path) -> tuple[list[str], list[list[str]], str]:
     for i, row in enumerate(body, start=2):
         if len(row) != len(header):
             raise InputFileError(f"line {i} has {len(row)} cells but the header has {len(header)}")
-    return header, body, encoding
+    return CsvTable(header=header, body=body, encoding=encoding, delimiter=delimiter)
 
 
-def write_csv(
-    path: Path, header: list[str], body: list[list[str]], result: ScoreResult, encoding: str
-) -> None:
-    """Input columns plus the two score columns (replacing same-named input columns)."""
-    keep = [i for i, h in enumerate(header) if h.strip().lower() not in OUTPUT_COLUMNS]
-    out_encoding = "utf-8" if encoding == "utf-8" else "utf-8-sig"
+def write_csv(path: Path, table: CsvTable, result: ScoreResult) -> None:
+    """Input columns plus the two score columns (replacing same-named input columns), same delimiter."""
+    keep = [i for i, h in enumerate(table.header) if h.strip().lower() not in OUTPUT_COLUMNS]
+    out_encoding = "utf-8" if table.encoding == "utf-8" else "utf-8-sig"
     with path.open("w", newline="", encoding=out_encoding) as fh:
-        w = csv.writer(fh)
-        w.writerow([header[i] for i in keep] + list(OUTPUT_COLUMNS))
-        for row, p, s in zip(body, result.probabilities.tolist(), result.suspicious.tolist(), strict=True):
+        w = csv.writer(fh, delimiter=table.delimiter)
+        w.writerow([table.header[i] for i in keep] + list(OUTPUT_COLUMNS))
+        probs, flags = result.probabilities.tolist(), result.suspicious.tolist()
+        for row, p, s in zip(table.body, probs, flags, strict=True):
             w.writerow([row[i] for i in keep] + [f"{p:.4f}", "true" if s else "false"])
 
 
@@ -103,10 +124,10 @@ def score(
     console = Console()
     err = Console(stderr=True)
     try:
-        header, body, encoding = read_csv(file)
-        columns = {h: [row[i] for row in body] for i, h in enumerate(header) if h.strip()}
+        table = read_csv(file)
+        columns = {h: [row[i] for row in table.body] for i, h in enumerate(table.header) if h.strip()}
         result = score_columns(columns)
-        write_csv(output, header, body, result, encoding)
+        write_csv(output, table, result)
     except (InputFileError, FeatureInputError) as exc:
         err.print(f"[bold red]error[/] (invalid_input): {exc}", markup=True, highlight=False)
         raise typer.Exit(2) from None
