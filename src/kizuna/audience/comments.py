@@ -118,6 +118,8 @@ def _stock_japanese(norm: str) -> bool:
     core = norm.replace(" ", "")
     core = _JA_PREFIX.sub("", core)
     for _ in range(3):
+        if core in _GENERIC_JA:
+            return True
         stripped = _JA_ENDINGS.sub("", core)
         if stripped == core:
             break

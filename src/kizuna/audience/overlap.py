@@ -226,9 +226,12 @@ def shortlist_members(
     ids = list(dict.fromkeys(influencer_ids))
     if not ids:
         return []
-    names = dict(
-        session.execute(select(Influencer.id, Influencer.display_name).where(Influencer.id.in_(ids))).tuples()
-    )
+    names = {
+        inf_id: name
+        for inf_id, name in session.execute(
+            select(Influencer.id, Influencer.display_name).where(Influencer.id.in_(ids))
+        )
+    }
     accounts = session.execute(
         select(SocialAccount)
         .where(SocialAccount.influencer_id.in_(ids))
