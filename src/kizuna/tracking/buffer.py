@@ -14,6 +14,7 @@ Only one flusher runs at a time on a host (``flock`` on a lock file).
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import fcntl
 import logging
@@ -26,8 +27,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, cast
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, Table, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from kizuna.config import get_settings
@@ -93,33 +95,100 @@ def _connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
+def _row(click: Click) -> tuple[object, ...]:
+    return (
+        click.click_id,
+        click.link_id,
+        click.workspace_id,
+        click.campaign_id,
+        click.influencer_id,
+        click.ts,
+        click.referrer_host,
+        click.device,
+        click.country,
+        click.ip_hash,
+    )
+
+
+def _settle(items: list[tuple[asyncio.Future[None], BaseException | None]]) -> None:
+    for fut, err in items:
+        if fut.done():
+            continue
+        if err is None:
+            fut.set_result(None)
+        else:
+            fut.set_exception(err)
+
+
 class ClickBuffer:
-    """One process's handle on the buffer file (a connection guarded by a lock)."""
+    """One process's handle on the buffer file.
+
+    :meth:`append_async` is a *group commit*: concurrent requests hand their click to one writer thread, which
+    commits everything waiting in a single transaction and then wakes every request of the batch. Each request
+    still answers only after its click is committed, but a burst of N clicks costs one commit instead of N.
+    """
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or buffer_path()
+        self.data_dir = get_settings().data_dir
         self._conn = _connect(self.path)
         self._lock = threading.Lock()
         self._flusher: threading.Thread | None = None
+        self._queue: list[tuple[Click, asyncio.Future[None]]] = []
+        self._cv = threading.Condition()
+        self._writer: threading.Thread | None = None
+
+    async def append_async(self, click: Click) -> None:
+        """Store one click durably; returns once the batch holding it has committed."""
+        fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        with self._cv:
+            self._queue.append((click, fut))
+            if self._writer is None:
+                self._writer = threading.Thread(
+                    target=self._write_loop, name="kizuna-click-writer", daemon=True
+                )
+                self._writer.start()
+            self._cv.notify()
+        if AUTO_FLUSH_SECONDS > 0 and self._flusher is None:
+            self._start_flusher()
+        await fut
+
+    def _write_loop(self) -> None:
+        while True:
+            with self._cv:
+                while not self._queue:
+                    self._cv.wait()
+                batch, self._queue = self._queue, []
+            err: BaseException | None = None
+            try:
+                with self._lock:
+                    self._conn.execute("BEGIN IMMEDIATE")
+                    try:
+                        self._conn.executemany(_INSERT, [_row(c) for c, _f in batch])
+                        self._conn.execute("COMMIT")
+                    except BaseException:
+                        self._conn.execute("ROLLBACK")
+                        raise
+            except (
+                Exception
+            ) as exc:  # the requests of this batch fail (500) rather than lose a click silently
+                log.exception("could not store %d clicks", len(batch))
+                err = exc
+            by_loop: dict[
+                asyncio.AbstractEventLoop, list[tuple[asyncio.Future[None], BaseException | None]]
+            ] = {}
+            for _c, fut in batch:
+                by_loop.setdefault(fut.get_loop(), []).append((fut, err))
+            for loop, items in by_loop.items():
+                try:
+                    loop.call_soon_threadsafe(_settle, items)
+                except RuntimeError:
+                    continue  # that event loop is closed (shutdown); its requests are gone anyway
 
     def append(self, click: Click) -> None:
         """Store one click durably (autocommit insert); raises if the disk refuses, so the caller knows."""
         with self._lock:
-            self._conn.execute(
-                _INSERT,
-                (
-                    click.click_id,
-                    click.link_id,
-                    click.workspace_id,
-                    click.campaign_id,
-                    click.influencer_id,
-                    click.ts,
-                    click.referrer_host,
-                    click.device,
-                    click.country,
-                    click.ip_hash,
-                ),
-            )
+            self._conn.execute(_INSERT, _row(click))
         if AUTO_FLUSH_SECONDS > 0 and self._flusher is None:
             self._start_flusher()
 
@@ -167,6 +236,9 @@ _buffer_lock = threading.Lock()
 
 def get_buffer() -> ClickBuffer:
     global _buffer
+    current = _buffer
+    if current is not None and current.data_dir == get_settings().data_dir:
+        return current
     path = buffer_path()
     if _buffer is None or _buffer.path != path:
         with _buffer_lock:
@@ -187,8 +259,8 @@ def _flush_lock(path: Path) -> Iterator[None]:
         os.close(fd)
 
 
-def _upsert_daily(engine: Engine) -> object:
-    table = ClickDaily.__table__
+def _upsert_daily(engine: Engine) -> Any:
+    table = cast(Table, ClickDaily.__table__)
     ins = postgresql.insert(table) if engine.dialect.name == "postgresql" else sqlite.insert(table)
     return ins.on_conflict_do_update(
         index_elements=["link_id", "day"], set_={"clicks": table.c.clicks + ins.excluded.clicks}
@@ -219,7 +291,7 @@ def flush(*, path: Path | None = None, engine: Engine | None = None, batch: int 
 
 
 def _ingest(engine: Engine, rows: list[tuple[object, ...]]) -> int:
-    events = ClickEvent.__table__
+    events = cast(Table, ClickEvent.__table__)
     with engine.begin() as db:
         click_ids = [str(r[1]) for r in rows]
         seen: set[str] = set()
@@ -266,7 +338,7 @@ def _ingest(engine: Engine, rows: list[tuple[object, ...]]) -> int:
         if new:
             db.execute(events.insert(), new)
             db.execute(
-                _upsert_daily(engine),  # type: ignore[arg-type]
+                _upsert_daily(engine),
                 [
                     {
                         "link_id": link_id,

@@ -1,41 +1,84 @@
 """The public redirect ``/r/{code}``.
 
-It deliberately does not use the unit-of-work route: a click needs no ORM session, authentication or CSRF, and
-every microsecond here is multiplied by the audience's clicks. A known code answers 302 to the destination with
-its UTM parameters plus ``kzcid`` (the click id that attribution reads back from the order's landing page).
-Bots, link previews, prefetches and HEAD requests get the same 302 without ``kzcid`` and are not logged.
+A known code answers 302 to the destination with its UTM parameters plus ``kzcid`` (the click id that
+attribution reads back from the order's landing page). Bots, link previews, prefetches and HEAD requests get the
+same 302 without ``kzcid`` and are not logged.
+
+The route is a plain Starlette route around a bare ASGI callable, not a FastAPI endpoint: a click needs no ORM
+session, authentication, CSRF or dependency injection, and every microsecond here is multiplied by the
+audience's clicks. Errors still go through the app's handlers (a ``NotFound`` renders the usual JSON 404).
 """
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+from fastapi import APIRouter
+from starlette.routing import Route
 
 from kizuna.errors import NotFound
 from kizuna.tenancy import register_public_path
 from kizuna.tracking.bots import is_automated
 from kizuna.tracking.buffer import get_buffer
 from kizuna.tracking.clicks import make_click
-from kizuna.tracking.links import CLICK_PARAM, with_params
+from kizuna.tracking.links import CLICK_PARAM
 from kizuna.tracking.resolver import resolve
+
+Scope = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
+Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 
 router = APIRouter()
 register_public_path("/r/", "tracking-link redirect: public by design, the code is unguessable")
 
-_NO_STORE = "no-store, max-age=0"
+_NO_STORE = b"no-store, max-age=0"
 
 
-@router.api_route("/r/{code}", methods=["GET", "HEAD"], include_in_schema=False)
-async def follow_link(code: str, request: Request) -> Response:
+def add_click_id(target: str, click_id: str) -> str:
+    """Append ``kzcid`` without re-parsing the URL (the id is hex; the target's own query is kept as is)."""
+    base, sep, fragment = target.partition("#")
+    joiner = "&" if "?" in base else "?"
+    return f"{base}{joiner}{CLICK_PARAM}={click_id}{sep}{fragment}"
+
+
+async def follow_link(scope: Scope, receive: Receive, send: Send) -> None:
     """302 to the link's destination; logs the click when a person (not a bot, not HEAD) followed it."""
+    code = str(scope.get("path_params", {}).get("code", "")) or scope["path"][3:]
     link = resolve(code) if 6 <= len(code) <= 32 else None
     if link is None or not link.usable:
         raise NotFound("This link does not exist or is no longer active.", code="link_not_found")
-    headers = request.headers
+    headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
     target = link.target
-    if request.method == "GET" and not is_automated(headers.get("user-agent"), headers):
-        ip = request.client.host if request.client else None
-        click = make_click(link, ip=ip, headers=headers)
-        get_buffer().append(click)
-        target = with_params(target, {CLICK_PARAM: click.click_id}, override=True)
-    return Response(status_code=302, headers={"location": target, "cache-control": _NO_STORE})
+    if scope["method"] == "GET" and not is_automated(headers.get("user-agent"), headers):
+        client = scope.get("client")
+        click = make_click(link, ip=client[0] if client else None, headers=headers)
+        await get_buffer().append_async(click)
+        target = add_click_id(target, click.click_id)
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 302,
+            "headers": [
+                (b"location", target.encode("utf-8")),
+                (b"cache-control", _NO_STORE),
+                (b"content-length", b"0"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": b""})
+
+
+class _AsgiEndpoint:
+    """Starlette wraps plain functions as request handlers; an object is called as a raw ASGI app."""
+
+    def __init__(self, app: Callable[[Scope, Receive, Send], Awaitable[None]]) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.app(scope, receive, send)
+
+
+router.routes.append(
+    Route("/r/{code}", endpoint=_AsgiEndpoint(follow_link), methods=["GET", "HEAD"], include_in_schema=False)
+)

@@ -1,0 +1,53 @@
+"""A stand-alone ASGI app that serves only ``/r/{code}``: the redirect as its own process.
+
+The main app serves ``/r/{code}`` too, and that is enough for most installs. Under heavy click traffic, put this
+app behind the same reverse proxy for ``/r/`` (``uvicorn kizuna.tracking.asgi:app``): it skips the web app's
+routing table, middleware and exception machinery and shares everything else with it (resolver, bot filter,
+durable buffer, flusher), so clicks land in the same tables. See docs/adr/0501-redirect-hot-path.md.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+from kizuna.errors import KizunaError
+from kizuna.tracking.endpoints import follow_link
+
+Scope = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
+Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
+
+
+async def _json(send: Send, status: int, body: dict[str, Any]) -> None:
+    data = json.dumps(body).encode("utf-8")
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(data)).encode())],
+        }
+    )
+    await send({"type": "http.response.body", "body": data})
+
+
+async def app(scope: Scope, receive: Receive, send: Send) -> None:
+    if scope["type"] == "lifespan":
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+    if scope["type"] != "http":
+        return
+    path: str = scope["path"]
+    if not path.startswith("/r/") or "/" in path[3:] or scope["method"] not in ("GET", "HEAD"):
+        await _json(send, 404, {"error": {"code": "not_found", "message": "Not found."}})
+        return
+    try:
+        await follow_link(scope, receive, send)
+    except KizunaError as exc:
+        await _json(send, exc.status, {"error": exc.to_dict()})
