@@ -18,6 +18,7 @@ back, so its counts are exactly what a real run would report and nothing is writ
 
 from __future__ import annotations
 
+import contextlib
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -400,10 +401,8 @@ def country_code(value: str) -> str | None:
     """ISO 3166 alpha-2 code for a code or an English/Japanese name; repairs UTF-8 read as Latin-1
     ("CÃ´te d'Ivoire", common in re-saved exports)."""
     if "Ã" in value:
-        try:
+        with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
             value = value.encode("latin-1").decode("utf-8")
-        except (UnicodeEncodeError, UnicodeDecodeError):
-            pass
     text = unicodedata.normalize("NFKC", value).strip().replace("’", "'")
     return _countries().get(text.casefold())
 

@@ -1,0 +1,148 @@
+"""Import benchmark: a synthetic influencer CSV into SQLite, Kizuna's importer vs the sqlite3 shell's ``.import``.
+
+    .venv/bin/python bench/bench_import.py [--rows 1000000] [--workdir /tmp/kizuna-bench-import]
+
+Both runs read the same file on the same machine in the same run. The sqlite3 shell loads the raw text into one
+untyped table with no validation and no indexes: it is the floor cost of "bytes into SQLite". Kizuna's run is the
+real ``kizuna import influencers FILE --json`` command (a separate process, fresh migrated database): encoding
+detection, header aliases, number parsing, per-row validation, upsert lookups, influencer + account + snapshot rows
+and all indexes. Peak memory is the importer process's maximum RSS (``getrusage(RUSAGE_CHILDREN)``).
+Results are printed as a Markdown block for docs/benchmarks/registry.md. Not part of the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+KIZUNA = REPO / ".venv" / "bin" / "kizuna"
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1e9
+    load = os.getloadavg()[0]
+    return (
+        f"{cpu}, {os.cpu_count()} cores, {mem_gb:.1f} GB RAM, load average {load:.1f} at start; "
+        f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}"
+    )
+
+
+def make_csv(path: Path, rows: int) -> int:
+    from kizuna.synthetic import generate, write_csv
+
+    def until(n: int) -> Iterator[object]:
+        count = 0
+        for inf in generate(1, n, posts_per_account=0, snapshot_weeks=0, audience=False):
+            if count >= n:
+                return
+            count += len(inf.accounts)
+            yield inf
+
+    return write_csv(path, until(rows))  # type: ignore[arg-type]
+
+
+def _child_cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def sqlite_shell_import(csv_path: Path, db: Path) -> tuple[float, float, int]:
+    db.unlink(missing_ok=True)
+    cpu0 = _child_cpu()
+    t = time.perf_counter()
+    subprocess.run(
+        ["sqlite3", str(db), "-cmd", ".mode csv", f".import {csv_path} t"], check=True, capture_output=True
+    )
+    elapsed = time.perf_counter() - t
+    cpu = _child_cpu() - cpu0
+    with sqlite3.connect(db) as conn:
+        n = conn.execute("SELECT count(*) FROM t").fetchone()[0]
+    return elapsed, cpu, int(n)
+
+
+def kizuna_import(csv_path: Path, data_dir: Path) -> tuple[float, float, dict[str, object], int]:
+    shutil.rmtree(data_dir, ignore_errors=True)
+    data_dir.mkdir(parents=True)
+    env = {**os.environ, "KIZUNA_DATA_DIR": str(data_dir), "KIZUNA_IMPORT_MAX_BYTES": str(10**10)}
+    env.pop("KIZUNA_DATABASE_URL", None)
+    run = lambda *a: subprocess.run([str(KIZUNA), *a], check=True, env=env, capture_output=True)  # noqa: E731
+    run("db", "upgrade")
+    run("user", "create", "bench@example.com", "--password", "correct horse battery")
+    run("workspace", "create", "bench", "--name", "Bench", "--owner", "bench@example.com")
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    cpu0 = _child_cpu()
+    t = time.perf_counter()
+    out = subprocess.run(
+        [str(KIZUNA), "import", "influencers", str(csv_path), "--json"],
+        check=True,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    elapsed = time.perf_counter() - t
+    cpu = _child_cpu() - cpu0
+    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    result = json.loads(out.stdout)
+    result["errors"] = len(result["errors"])
+    return elapsed, cpu, result, max(peak_kb, before)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--workdir", type=Path, default=Path("/tmp/kizuna-bench-import"))
+    args = ap.parse_args()
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    csv_path = args.workdir / f"influencers-{args.rows}.csv"
+    info = machine()
+    if not csv_path.exists():
+        t = time.perf_counter()
+        n = make_csv(csv_path, args.rows)
+        print(f"generated {n:,} rows in {time.perf_counter() - t:.0f}s → {csv_path}", file=sys.stderr)
+    size_mb = csv_path.stat().st_size / 1e6
+    shell_s, shell_cpu, shell_rows = sqlite_shell_import(csv_path, args.workdir / "shell.db")
+    print(f"sqlite3 .import: {shell_rows:,} rows in {shell_s:.1f}s", file=sys.stderr)
+    k_s, k_cpu, result, peak_kb = kizuna_import(csv_path, args.workdir / "kizuna-data")
+    rows = int(str(result["rows"]))
+    shell_rate = shell_rows / shell_s
+    k_rate = rows / k_s
+    print(
+        f"""
+### Import of a {rows:,}-row CSV into SQLite ({size_mb:.0f} MB)
+
+Machine: {info}.
+
+| run | rows | wall s | rows/s (wall) | CPU s | rows per CPU-second |
+|---|---:|---:|---:|---:|---:|
+| floor: `sqlite3` shell `.import` (no validation, no indexes) | {shell_rows:,} | {shell_s:.1f} | {shell_rate:,.0f} | {shell_cpu:.1f} | {shell_rows / max(shell_cpu, 1e-9):,.0f} |
+| `kizuna import influencers --json` (full validation, upsert, snapshots, indexes) | {rows:,} | {k_s:.1f} | {k_rate:,.0f} | {k_cpu:.1f} | {rows / max(k_cpu, 1e-9):,.0f} |
+
+Kizuna / floor: **{k_rate / shell_rate:.1%}** by wall time, **{(rows / k_cpu) / (shell_rows / shell_cpu):.1%}** by CPU
+time (goal ≥ 25%; the machine is shared, so CPU time is the steadier comparison). Peak RSS of the import process: **{peak_kb / 1024:,.0f} MB**
+(goal < 1 GB). Result: imported {result["imported"]:,}, updated {result["updated"]:,}, rejected
+{result["rejected"]:,}.
+"""
+    )
+
+
+if __name__ == "__main__":
+    main()
