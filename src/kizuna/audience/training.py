@@ -294,14 +294,23 @@ def split_train_val(y: Labels, fraction: float, rng: np.random.Generator) -> tup
     return np.sort(np.concatenate(train)), np.sort(np.concatenate(val))
 
 
+def split_sources(
+    data: dict[str, tuple[Fields, Labels]], cfg: TrainConfig
+) -> tuple[np.random.Generator, dict[str, tuple[IntArray, IntArray]]]:
+    """The train/validation split :func:`fit_model` uses (sources in ``data`` order), and the generator to go on
+    with -- so a test can re-derive the validation rows of the shipped model without retraining it."""
+    rng = np.random.default_rng(cfg.seed)
+    return rng, {name: split_train_val(y, cfg.val_fraction, rng) for name, (_, y) in data.items()}
+
+
 def fit_model(
     data: dict[str, tuple[Fields, Labels]], cfg: TrainConfig, version: str
 ) -> tuple[FollowerModel, dict[str, Any]]:
     """Train on the given sources (80%), calibrate and choose the threshold on their held-out 20%."""
-    rng = np.random.default_rng(cfg.seed)
+    rng, splits = split_sources(data, cfg)
     tr_parts, tr_y, tr_src, va_parts, va_y, va_src = [], [], [], [], [], []
     for name, (fields, y) in data.items():
-        tr, va = split_train_val(y, cfg.val_fraction, rng)
+        tr, va = splits[name]
         tr_parts.append(take_fields(fields, tr))
         tr_y.append(y[tr])
         tr_src.append(np.full(len(tr), name))
