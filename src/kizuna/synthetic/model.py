@@ -72,6 +72,10 @@ class SyntheticPost:
 
 @dataclass(slots=True)
 class SyntheticAccount:
+    """One social account. ``engagement_rate`` is a fraction defined by ``engagement_definition`` (the
+    :mod:`kizuna.influencers.metrics` key ``follower:average_counts``); ``avg_likes``/``avg_comments`` equal the
+    means over ``posts`` whenever posts were generated. ``tier`` is the global-scheme tier of this account alone."""
+
     platform: str
     handle: str
     handle_key: str
@@ -112,6 +116,10 @@ class GroundTruth:
 
 @dataclass(slots=True)
 class SyntheticInfluencer:
+    """A creator with 1-3 accounts (largest first). ``max_followers``, ``followers_total``, ``tier`` (global
+    scheme, ``celebrity`` for the few flagged ones) and ``engagement_rate`` (of the largest account) are the
+    denormalised influencer columns; ``key`` (``syn-<seed>-<index>``) is stable across runs."""
+
     index: int
     key: str
     display_name: str
