@@ -46,6 +46,26 @@ def test_all_columns_case_insensitive_and_text_reduced_to_numbers() -> None:
     assert set(f.available) == set(FIELDS)
 
 
+def test_aliases_and_japanese_headers_documented_names_win() -> None:
+    f = fields_from_columns(
+        {
+            "ユーザー名": ["taro99"],
+            "フォロワー数": ["1.2万"],
+            "ＦＯＬＬＯＷＩＮＧ": ["300"],  # full-width header, NFKC-normalised
+            "followers_count": ["5"],  # alias ignored: ...
+            "投稿数": ["12"],
+            "自己紹介": ["カフェ巡り"],
+        }
+    )
+    assert f.values["username_length"].tolist() == [6.0]
+    assert f.values["followers"].tolist() == [12000.0]  # ... the first alias for a field is used
+    assert f.values["following"].tolist() == [300.0]
+    assert f.values["posts"].tolist() == [12.0]
+    assert f.values["bio_length"].tolist() == [5.0]
+    both = fields_from_columns({"followers_count": ["5"], "Followers": ["7"]})
+    assert both.values["followers"].tolist() == [7.0]
+
+
 def test_missing_columns_are_nan_not_zero_and_flagged() -> None:
     f = fields_from_columns({"followers": ["100", ""], "following": ["5000", "20"]})
     assert set(f.available) == {"followers", "following"}

@@ -8,8 +8,12 @@ implementation detail that may change:
     payloads) with any subset of the accepted keys (case-insensitive): ``username`` or
     (``username_length``, ``username_digit_count``) or ``username_digit_ratio``; ``full_name``;
     ``biography`` or ``bio_length``; ``posts``; ``followers``; ``following``; ``has_profile_picture``;
-    ``is_private``; ``external_url`` or ``has_external_url``.
-    ``score_columns(columns, model=None)`` -- the same for a column-oriented table (fastest path).
+    ``is_private``; ``external_url`` or ``has_external_url`` (plus a few aliases such as ``followers_count``
+    or ``フォロワー数``: ``kizuna.audience.features.ALIASES``).
+    ``score_columns(columns, model=None)`` -- the same for a column-oriented table.
+    ``score_fields(fields, model=None)`` -- numeric arrays already in canonical form
+    (``kizuna.audience.features.fields_from_arrays(n, followers=..., ...)``; NaN = unknown): the fast path,
+    several hundred thousand accounts/s (docs/benchmarks/audience.md).
     ``ScoreResult``: ``probabilities`` (fake probability per row, 0-1, calibrated for a 10% fake base rate),
     ``suspicious`` (bool per row at ``threshold``), ``share``, ``ci95`` (Wilson 95% interval of the share),
     ``fields_used``/``fields_missing`` (which inputs the score could use), ``summary()`` (JSON-ready).

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -110,9 +111,44 @@ class Fields:
         return tuple(f for f in FIELDS if not bool(np.all(np.isnan(self.values[f]))))
 
 
+#: Common alternative headers (API field names, Japanese exports) mapped onto the documented names. An exact
+#: documented name always wins over an alias when a file has both.
+ALIASES: dict[str, str] = {
+    "screen_name": "username",
+    "handle": "username",
+    "ユーザー名": "username",
+    "display_name": "full_name",
+    "名前": "full_name",
+    "bio": "biography",
+    "description": "biography",
+    "自己紹介": "biography",
+    "media_count": "posts",
+    "posts_count": "posts",
+    "statuses_count": "posts",
+    "投稿数": "posts",
+    "follower_count": "followers",
+    "followers_count": "followers",
+    "フォロワー数": "followers",
+    "follows": "following",
+    "follows_count": "following",
+    "following_count": "following",
+    "friends_count": "following",
+    "フォロー数": "following",
+    "非公開": "is_private",
+    "url": "external_url",
+    "website": "external_url",
+}
+
+
 def normalize_column(name: str) -> str:
-    """``"Has Profile-Picture "`` -> ``"has_profile_picture"``; a UTF-8 BOM is dropped."""
-    return name.replace("\ufeff", "").strip().lower().replace(" ", "_").replace("-", "_")
+    """``"Has Profile-Picture "`` -> ``"has_profile_picture"``; a UTF-8 BOM is dropped; NFKC for full-width."""
+    return (
+        unicodedata.normalize("NFKC", name.replace("\ufeff", ""))
+        .strip()
+        .lower()
+        .replace(" ", "_")
+        .replace("-", "_")
+    )
 
 
 def _parse_counts(column: str, values: Sequence[object]) -> FloatArray:
@@ -221,7 +257,13 @@ def fields_from_columns(columns: Mapping[str, Sequence[object]]) -> Fields:
     Unknown columns are ignored. Raises :class:`FeatureInputError` when values cannot be read or no accepted
     column is present.
     """
-    cols = {normalize_column(k): (k, v) for k, v in columns.items()}
+    cols: dict[str, tuple[str, Sequence[object]]] = {}
+    for k, v in columns.items():
+        alias = ALIASES.get(normalize_column(k))
+        if alias is not None:
+            cols.setdefault(alias, (k, v))
+    for k, v in columns.items():
+        cols[normalize_column(k)] = (k, v)  # documented names override aliases
     lengths = {len(v) for v in columns.values()}
     if len(lengths) > 1:
         raise FeatureInputError(f"columns have different lengths: {sorted(lengths)}")
