@@ -171,9 +171,14 @@ class JsonClient:
         params: Mapping[str, Any] | None = None,
         json: Any = None,
         classify: Classifier | None = None,
+        retryable: Callable[[httpx.Response, Any], bool] | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> Any:
-        """Send a request and return the decoded JSON body, retrying 429/5xx/network errors with backoff."""
+        """Send a request and return the decoded JSON body, retrying 429/5xx/network errors with backoff.
+
+        ``retryable`` marks further responses as temporary (YouTube's 403 ``rateLimitExceeded``); when they
+        outlast the retries they end as ``connector_quota_exhausted``.
+        """
         attempt = 0
         while True:
             self.limiter.acquire()
@@ -199,11 +204,19 @@ class JsonClient:
             classified = classify(response, body) if classify is not None else None
             if classified is not None:
                 raise classified
-            retryable = response.status_code == 429 or response.status_code >= 500
-            if retryable and attempt < self.retry.max_retries:
+            hinted = retryable is not None and retryable(response, body)
+            if (response.status_code == 429 or response.status_code >= 500 or hinted) and (
+                attempt < self.retry.max_retries
+            ):
                 self._sleep(self.retry.delay(attempt, response.headers.get("retry-after")))
                 attempt += 1
                 continue
+            if hinted:
+                raise ConnectorQuotaExhausted(
+                    "The platform's rate limit or quota is exhausted.",
+                    provider=self.provider,
+                    details={"status": response.status_code, "attempts": attempt + 1},
+                )
             raise default_error(self.provider, response, attempts=attempt + 1)
 
 

@@ -108,6 +108,11 @@ def classify(response: httpx.Response, body: Any) -> ConnectorError | None:
     return None
 
 
+def temporary(response: httpx.Response, body: Any) -> bool:
+    """Per-second and per-user limits and backend errors pass; they are retried with backoff."""
+    return bool(_reasons(body) & _RETRY)
+
+
 def _channel(item: dict[str, Any]) -> Channel:
     snippet = item.get("snippet") or {}
     stats = item.get("statistics") or {}
@@ -165,7 +170,11 @@ class YouTubeClient:
 
     def _get(self, path: str, params: dict[str, Any]) -> dict[str, Any]:
         body = self.http.request(
-            "GET", f"/youtube/v3/{path}", params={**params, "key": self.api_key}, classify=classify
+            "GET",
+            f"/youtube/v3/{path}",
+            params={**params, "key": self.api_key},
+            classify=classify,
+            retryable=temporary,
         )
         if not isinstance(body, dict):
             raise ConnectorBadResponse("YouTube sent an unexpected response.", provider=PROVIDER)
