@@ -78,6 +78,11 @@ def test_missing_columns_are_nan_not_zero_and_flagged() -> None:
     assert np.isnan(x[missing]).all() and not np.isnan(x[~missing]).any()
 
 
+def test_at_sign_is_not_part_of_the_handle() -> None:
+    f = fields_from_columns({"username": ["@kenji1987", "kenji1987"]})
+    assert f.values["username_length"].tolist() == [9.0, 9.0]
+
+
 def test_username_alternatives() -> None:
     by_counts = fields_from_columns({"username_length": [10, 8], "username_digit_count": [5, 0]})
     assert by_counts.values["username_digit_ratio"].tolist() == [0.5, 0.0]

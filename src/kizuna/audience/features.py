@@ -304,7 +304,8 @@ def fields_from_columns(columns: Mapping[str, Sequence[object]]) -> Fields:
     usernames: list[str | None] | None = None
     user = take("username")
     if user is not None:
-        usernames = _text(user)
+        # "@sakura" and "sakura" are the same handle
+        usernames = [None if u is None else u.lstrip("@＠") for u in _text(user)]
         length = _text_stat(usernames, len, n)
         digits = _text_stat(usernames, _digit_count, n)
         # every account has a username: an empty cell is unknown, not "no username"
