@@ -95,7 +95,7 @@ BENCHMARKS: tuple[Benchmark, ...] = (
         _STATISTA,
     ),
     Benchmark(
-        15,
+        16,
         "HypeAuditor State of Influencer Marketing 2026 (via eMarketer)",
         "2026",
         "instagram",
@@ -108,7 +108,7 @@ BENCHMARKS: tuple[Benchmark, ...] = (
         _EMARKETER,
     ),
     Benchmark(
-        16,
+        17,
         "HypeAuditor State of Influencer Marketing 2026 (via eMarketer)",
         "2026",
         "instagram",
@@ -121,7 +121,7 @@ BENCHMARKS: tuple[Benchmark, ...] = (
         _EMARKETER,
     ),
     Benchmark(
-        17,
+        18,
         "HypeAuditor State of Influencer Marketing 2026 (via eMarketer)",
         "2026",
         "instagram",
@@ -134,7 +134,7 @@ BENCHMARKS: tuple[Benchmark, ...] = (
         _EMARKETER,
     ),
     Benchmark(
-        19,
+        20,
         "Captiv8 (via eMarketer)",
         "2023",
         "tiktok",
@@ -147,13 +147,13 @@ BENCHMARKS: tuple[Benchmark, ...] = (
         _CAPTIV8,
     ),
     Benchmark(
-        20, "IQFluence blog", "2025", "instagram", 0, 100_000, PER_FOLLOWER, 3.65, 3.65, "vendor blog", _IQF
+        21, "IQFluence blog", "2025", "instagram", 0, 100_000, PER_FOLLOWER, 3.65, 3.65, "vendor blog", _IQF
     ),
     Benchmark(
-        21, "IQFluence blog", "2025", "tiktok", 0, 100_000, PER_FOLLOWER, 7.5, 7.5, "vendor blog", _IQF
+        22, "IQFluence blog", "2025", "tiktok", 0, 100_000, PER_FOLLOWER, 7.5, 7.5, "vendor blog", _IQF
     ),
     Benchmark(
-        22,
+        23,
         "IQFluence blog",
         "2025",
         "instagram",
@@ -166,7 +166,7 @@ BENCHMARKS: tuple[Benchmark, ...] = (
         _IQF,
     ),
     Benchmark(
-        23,
+        24,
         "IQFluence blog",
         "2025",
         "tiktok",
@@ -198,13 +198,18 @@ POINT_TOLERANCE = 0.25
 
 
 def candidates(platform: str, followers: int, metric: str) -> list[Benchmark]:
-    """Every benchmark that applies, best first: platform-specific before generic, newest first."""
+    """Every benchmark that applies, best first: platform-specific before generic, then the narrowest follower
+    band (the most specific figure for this account's size), then the newest."""
     found = [
         b
         for b in BENCHMARKS
         if b.metric == metric and b.platform in (platform, "all") and b.covers(followers)
     ]
-    return sorted(found, key=lambda b: (b.platform == "all", -int(b.published[:4]), b.csv_row))
+    return sorted(found, key=lambda b: (b.platform == "all", _width(b), -int(b.published[:4]), b.csv_row))
+
+
+def _width(b: Benchmark) -> int:
+    return (b.followers_hi if b.followers_hi is not None else max(b.followers_lo, 1) * 100) - b.followers_lo
 
 
 def definition_basis(definition: str | None) -> str | None:
