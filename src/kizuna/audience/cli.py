@@ -81,7 +81,7 @@ def read_csv(path: Path) -> CsvTable:
     delimiter = sniff_delimiter(text)
     try:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        rows = [r for r in reader if any(cell.strip() for cell in r)]
+        rows = [r for r in reader if "".join(r).strip()]
     except csv.Error as exc:
         raise InputFileError(f"{path} is not a readable CSV: {exc}") from exc
     if not rows:
@@ -102,9 +102,14 @@ def write_csv(path: Path, table: CsvTable, result: ScoreResult) -> None:
     with path.open("w", newline="", encoding=out_encoding) as fh:
         w = csv.writer(fh, delimiter=table.delimiter)
         w.writerow([table.header[i] for i in keep] + list(OUTPUT_COLUMNS))
-        probs, flags = result.probabilities.tolist(), result.suspicious.tolist()
-        for row, p, s in zip(table.body, probs, flags, strict=True):
-            w.writerow([row[i] for i in keep] + [f"{p:.4f}", "true" if s else "false"])
+        probs = [f"{p:.4f}" for p in result.probabilities.tolist()]
+        flags = ["true" if s else "false" for s in result.suspicious.tolist()]
+        if len(keep) == len(table.header):
+            w.writerows([*row, p, f] for row, p, f in zip(table.body, probs, flags, strict=True))
+        else:
+            w.writerows(
+                [row[i] for i in keep] + [p, f] for row, p, f in zip(table.body, probs, flags, strict=True)
+            )
 
 
 @app.command("score")

@@ -235,13 +235,13 @@ def _text_stat(texts: list[str | None], fn: Callable[[str], float], n: int) -> F
     return np.fromiter((math.nan if t is None else fn(t) for t in texts), dtype=np.float64, count=n)
 
 
-# ASCII and full-width digits (ｕｓｅｒ１２３ is common in Japanese handles); str.translate is C-speed.
-_NO_DIGITS = str.maketrans("", "", "0123456789０１２３４５６７８９")
+# Unicode digits, so full-width ones (ｕｓｅｒ１２３, common in Japanese handles) count too.
+_DIGIT = re.compile(r"\d")
 _NON_ALNUM = re.compile(r"[\W_]+")
 
 
 def _digit_count(s: str) -> int:
-    return len(s) - len(s.translate(_NO_DIGITS))
+    return len(_DIGIT.findall(s))
 
 
 def _alnum(s: str) -> str:
