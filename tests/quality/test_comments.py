@@ -83,22 +83,26 @@ def test_comments_about_the_post_are_genuine(text: str) -> None:
     assert classify(text).label == "genuine"
 
 
-def test_the_same_text_three_times_is_generic_even_when_it_looks_real() -> None:
-    texts = [
-        "Perfect for summer trips",
-        "Perfect for summer trips!",
-        "perfect for SUMMER trips",
-        "Which shade?",
-    ]
+def test_the_same_short_text_three_times_is_generic_even_when_it_looks_real() -> None:
+    texts = ["Perfect for summer", "Perfect for summer!", "perfect for SUMMER", "Which shade?"]
+    texts += ["夏っぽい", "夏っぽい", "夏っぽい！"]
     labels = classify_many(texts)
-    assert [lab.label for lab in labels] == ["generic", "generic", "generic", "genuine"]
+    assert [lab.label for lab in labels] == ["generic"] * 3 + ["genuine"] + ["generic"] * 3
     assert "3 times" in labels[0].reason
     assert label_counts(lab.label for lab in labels) == {
         "genuine": 1,
-        "generic": 3,
+        "generic": 6,
         "emoji_only": 0,
         "promo": 0,
     }
+
+
+def test_repeated_long_sentences_stay_genuine() -> None:
+    # different people do ask the same specific question under different posts
+    labels = classify_many(
+        ["Where did you get that jacket?"] * 4 + ["今度のイベントはどこでやりますか？"] * 3
+    )
+    assert {lab.label for lab in labels} == {"genuine"}
 
 
 def test_synthetic_generic_pool_is_all_bot_like() -> None:

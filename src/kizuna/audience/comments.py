@@ -34,6 +34,8 @@ LABELS = ("genuine", "generic", "emoji_only", "promo")
 BOT_LIKE = frozenset({"generic", "emoji_only", "promo"})
 #: A normalised text seen this many times in one sample is generic whatever it says.
 REPEAT_MIN = 3
+REPEAT_MAX_WORDS = 3
+REPEAT_MAX_CJK = 5
 
 _GENERIC_EN = {
     "nice", "nice pic", "nice pics", "nice photo", "nice post", "nice shot", "nice one", "nice feed",
@@ -157,14 +159,21 @@ def classify(text: str) -> CommentLabel:
     return CommentLabel("genuine", "specific to the post")
 
 
+def _short(norm: str) -> bool:
+    cjk = sum(1 for ch in norm if ord(ch) >= 0x2E80)
+    if cjk:
+        return cjk <= REPEAT_MAX_CJK and len(norm.split()) <= REPEAT_MAX_WORDS
+    return len(norm.split()) <= REPEAT_MAX_WORDS
+
+
 def classify_many(texts: Sequence[str], *, repeat_min: int = REPEAT_MIN) -> list[CommentLabel]:
-    """Label a sample; identical texts (after :func:`normalise`) seen ``repeat_min`` times become ``generic``."""
+    """Label a sample; identical short texts (after :func:`normalise`) seen ``repeat_min`` times are generic."""
     labels = [classify(t) for t in texts]
     counts = Counter(normalise(t) for t in texts)
     out: list[CommentLabel] = []
     for text, lab in zip(texts, labels, strict=True):
         key = normalise(text)
-        if lab.label == "genuine" and key and counts[key] >= repeat_min:
+        if lab.label == "genuine" and key and counts[key] >= repeat_min and _short(key):
             out.append(CommentLabel("generic", f"same text {counts[key]} times in the sample"))
         else:
             out.append(lab)

@@ -26,6 +26,7 @@ from typing import Any
 
 from kizuna.audience.comments import BOT_LIKE
 from kizuna.audience.scoring import wilson_interval
+from kizuna.influencers.benchmarks import POINT_TOLERANCE, Benchmark
 from kizuna.influencers.tiers import compare_engagement
 
 METHOD_VERSION = "aqs-1"
@@ -54,8 +55,8 @@ LIKES_PER_COMMENT_ZERO = 600.0
 #: Fewer likes than this per comment looks like bought or pod comments.
 LIKES_PER_COMMENT_LOW = 5.0
 #: A share of generic comments up to the first number is normal; the second scores 0.
-GENERIC_OK = 0.35
-GENERIC_ZERO = 0.85
+GENERIC_OK = 0.40
+GENERIC_ZERO = 0.90
 #: Pods: accounts commenting within this window of each other on the same post ...
 POD_WINDOW = timedelta(minutes=10)
 #: ... on at least this many posts, in a group of at least POD_MIN_MEMBERS.
@@ -208,44 +209,61 @@ def _posts_in_definition(definition: str) -> int | None:
     return None
 
 
-def engagement_factor(inputs: QualityInputs) -> Factor:
-    """Engagement rate against the published benchmark for the platform and follower band.
+def _typical_range(b: Benchmark) -> tuple[float, float]:
+    if b.is_range:
+        return b.low_pct / 100, b.high_pct / 100
+    return b.low_pct / 100 * (1 - POINT_TOLERANCE), b.high_pct / 100 * (1 + POINT_TOLERANCE)
 
-    Inside the typical range (or above it up to twice its top) scores 100. Below it the score is the rate as a
-    share of the range's bottom (half the typical low → 50). Above twice the top the score falls by 50 points
-    per extra multiple of the top (3x → 50, 4x → 0): engagement that high is usually bought or pod-driven.
+
+def engagement_factor(inputs: QualityInputs) -> Factor:
+    """Engagement rate against every published benchmark for the platform and follower band.
+
+    Published benchmarks disagree by up to 10x (HypeAuditor 2026 puts Instagram 10K-100K at about 0.5%, the
+    glossary's tier table at 3-7%), so the factor only flags what *all* applicable sources agree on: "too low"
+    is below the lowest typical bottom, "implausibly high" is above twice the highest typical top. Below, the
+    score is the rate as a share of that bottom (half → 50); above twice the top it falls by 50 points per
+    extra multiple of the top (3x → 50, 4x → 0): engagement that high is usually bought or pod-driven.
+    Confidence comes from the number of posts behind the rate, one level lower when only a generic
+    (all-platforms) benchmark exists.
     """
     key = "engagement_vs_tier"
     er, definition = inputs.engagement_rate, inputs.engagement_definition
     cmp = compare_engagement(er, inputs.followers, inputs.platform, definition)
     if cmp is None or er is None or definition is None:
         return _missing(key, "no engagement rate with a known definition, or no benchmark for this band")
-    low, high = cmp.typical_low, cmp.typical_high
+    ranges = [_typical_range(b) for b in (cmp.benchmark, *cmp.others)]
+    low = min(lo for lo, _ in ranges)
+    high = max(hi for _, hi in ranges)
     if er < low:
         score = _clamp(100.0 * er / low) if low > 0 else 100.0
+        verdict = "below"
     elif er <= 2.0 * high:
         score = 100.0
+        verdict = "typical" if er <= high else "above"
     else:
         score = _clamp(100.0 - 50.0 * (er / high - 2.0))
+        verdict = "implausibly_high"
     n_posts = _posts_in_definition(definition)
-    if n_posts is None:
-        confidence = "medium"
-    else:
-        confidence = "high" if n_posts >= 10 else "medium" if n_posts >= 5 else "low"
+    levels = ("low", "medium", "high")
+    level = 1 if n_posts is None else 2 if n_posts >= 10 else 1 if n_posts >= 5 else 0
+    if cmp.benchmark.platform == "all":
+        level = max(0, level - 1)
     return Factor(
         key,
         score,
-        confidence,
+        levels[level],
         n_posts or 0,
         {
             "engagement_rate": round(er, 6),
             "definition": definition,
             "typical_low": round(low, 6),
             "typical_high": round(high, 6),
-            "verdict": "implausibly_high" if er > 2.0 * high else cmp.verdict,
-            "benchmark_source": cmp.benchmark.source,
+            "verdict": verdict,
+            "benchmark_source": "; ".join(
+                dict.fromkeys(f"{b.source} ({b.published})" for b in (cmp.benchmark, *cmp.others))
+            ),
         },
-        "engagement rate compared with the published benchmark for this follower band",
+        "engagement rate compared with the published benchmarks for this follower band",
     )
 
 
@@ -371,7 +389,10 @@ def likes_to_comments_factor(inputs: QualityInputs) -> Factor:
 
 
 def generic_comments_factor(inputs: QualityInputs) -> Factor:
-    """Share of generic, emoji-only and promo comments: up to 35% is normal, 85% scores 0 (linear between).
+    """Share of generic, emoji-only and promo comments: up to 40% is normal, 90% scores 0 (linear between).
+
+    Real audiences leave plenty of "かわいい" and "🔥": a third of stock comments is ordinary, which is why the
+    factor starts costing points only above 40%.
 
     Confidence from the sample size: 100+ comments high, 30+ medium, fewer low. The Wilson interval of the share
     is reported with it.
