@@ -66,3 +66,10 @@ def test_translations_keep_their_placeholders() -> None:
         if isinstance(msgstr, str) and set(PLACEHOLDER.findall(msgid)) != set(PLACEHOLDER.findall(msgstr)):
             broken.append(f"{msgid!r} -> {msgstr!r}")
     assert not broken, "\n".join(broken)
+
+
+def test_literal_percent_in_a_template_string_renders() -> None:
+    from kizuna.web.templating import env
+
+    html = env.from_string('{{ _("ER %") }} · {{ _("%(n)s%% share", n=5) }} · {{ _("<b>") }}').render()
+    assert html == "ER % · 5% share · &lt;b&gt;"

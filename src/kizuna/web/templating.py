@@ -70,6 +70,11 @@ def _fmt_money(minor: int | None, currency: str) -> str:
     return format_money(minor, currency, i18n.current_locale())
 
 
+def _template_gettext(message: str, **params: Any) -> str:
+    text = i18n.gettext(message)
+    return str(text % params) if params else text
+
+
 def _build_env() -> Environment:
     env = Environment(
         loader=FileSystemLoader(str(TEMPLATE_DIR)),
@@ -81,6 +86,9 @@ def _build_env() -> Environment:
     env.install_gettext_callables(  # type: ignore[attr-defined]
         lambda s: i18n.gettext(s), lambda s, p, n: i18n.ngettext(s, p, n), newstyle=True
     )
+    # Jinja's newstyle ``_`` always applies ``%`` formatting, so a literal "%" ("ER %", "50%") would crash a
+    # page. Ours formats only when parameters are given; the result is still autoescaped on output.
+    env.globals["_"] = _template_gettext
     env.filters.update(
         compact=_fmt_compact,
         percent=format_percent,
