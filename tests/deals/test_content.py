@@ -290,3 +290,28 @@ def test_brief_overrides_per_creator(
     page = creator.get(flow["link"]["path"]).text
     assert "#ハナの新習慣" in page and "@acme_beauty" in page and "#新セラム" not in page
     assert client.get(url + f"?influencer_id={api['influencer_id']}").status_code == 200
+
+
+def test_reviewer_verified_video_disclosure_clears_the_review_flag(
+    client: Any, creator: Any, api: dict[str, Any], flow: dict[str, Any]
+) -> None:
+    item = flow["items"][0]["id"]  # a reel: video, so the engine asks for a spoken/on-screen disclosure
+    _draft(creator, flow, item, GOOD)
+    detail = client.get(f"/api/v1/w/{api['ws']}/deals/content/{item}", headers=api["h"]).json()
+    assert detail["versions"][0]["verdict"] == "needs_review"
+    assert any(f["code"] == "video_disclosure_unverified" for c in detail["checks"] for f in c["findings"])
+    r = client.post(
+        f"/api/v1/w/{api['ws']}/deals/content/{item}/approve",
+        json={"spoken_disclosure": True, "onscreen_disclosure": True},
+        headers=api["h"],
+    )
+    assert r.status_code == 200, r.text
+    detail = client.get(f"/api/v1/w/{api['ws']}/deals/content/{item}", headers=api["h"]).json()
+    assert detail["versions"][0]["verdict"] == "compliant"
+    newest = [c for c in detail["checks"] if c["context"] == "draft"][:2]
+    assert all(c["verdict"] == "compliant" for c in newest)
+    with unit_of_work() as uow:
+        log = uow.session.execute(
+            select(AuditLog).where(AuditLog.action == "content.media_disclosure_verified")
+        ).scalar_one()
+    assert log.data == {"spoken": True, "onscreen": True, "verdict": "compliant"}

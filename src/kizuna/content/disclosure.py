@@ -45,17 +45,28 @@ def run(
     jurisdictions: list[str],
     version: ContentVersion | None = None,
     channel: str = "",
+    spoken: bool | None = None,
+    onscreen: bool | None = None,
 ) -> list[ContentCheck]:
-    """Check ``text`` in each jurisdiction and store the results; returns the stored rows."""
+    """Check ``text`` in each jurisdiction and store the results; returns the stored rows.
+
+    ``spoken`` / ``onscreen`` record what a reviewer verified in the video or image itself (``None``: not
+    checked); the engine needs them to clear the "video without a verified disclosure" review finding.
+    """
     rows = []
     for jurisdiction in jurisdictions or ["jp"]:
         platform = engine_platform(item) if context != "brand_reuse" else "website"
+        options: dict[str, Any] = {
+            "jurisdiction": jurisdiction,
+            "media_type": item.format,
+            "context": context,
+            "has_spoken_disclosure": spoken,
+            "has_onscreen_disclosure": onscreen,
+        }
         try:
-            result = engine.check(
-                text, jurisdiction=jurisdiction, platform=platform, media_type=item.format, context=context
-            )
+            result = engine.check(text, platform=platform, **options)
         except UnknownPlatform:
-            result = engine.check(text, jurisdiction=jurisdiction, media_type=item.format, context=context)
+            result = engine.check(text, **options)
         row = ContentCheck(
             workspace_id=item.workspace_id,
             item_id=item.id,

@@ -230,7 +230,16 @@ def request_changes(actor: Actor, item: ContentItem, note: str) -> ContentItem:
     return item
 
 
-def approve(actor: Actor, item: ContentItem, *, override_compliance: bool = False) -> ContentItem:
+def approve(
+    actor: Actor,
+    item: ContentItem,
+    *,
+    override_compliance: bool = False,
+    spoken: bool | None = None,
+    onscreen: bool | None = None,
+) -> ContentItem:
+    """Approve the latest draft. ``spoken`` / ``onscreen``: what the reviewer verified in the video itself; when
+    given, the draft is checked again with that knowledge (and the new results stored) before deciding."""
     if actor.is_creator:
         raise PermissionDenied("Only the brand approves drafts.", code="role_required")
     s = actor.session
@@ -238,6 +247,27 @@ def approve(actor: Actor, item: ContentItem, *, override_compliance: bool = Fals
     latest = latest_version(s, item)
     if latest is None:
         raise Conflict("There is no draft to approve.", code="content_no_draft")
+    if (spoken is not None or onscreen is not None) and item.status == "in_review":
+        deal = s.get(Deal, item.deal_id)
+        assert deal is not None
+        terms = deal_terms(s, deal)
+        if terms.disclosure.required:
+            checks = disclosure.run(
+                s,
+                item,
+                text=latest.caption,
+                context="draft",
+                jurisdictions=list(terms.disclosure.jurisdictions),
+                version=latest,
+                spoken=spoken,
+                onscreen=onscreen,
+            )
+            latest.verdict = disclosure.worst([c.verdict for c in checks])
+            actor.audit(
+                "content.media_disclosure_verified",
+                latest,
+                {"spoken": spoken, "onscreen": onscreen, "verdict": latest.verdict},
+            )
     if latest.verdict == "non_compliant" and not override_compliance:
         raise Conflict(
             "The latest draft does not disclose the advertising clearly enough. Ask for changes, or approve "

@@ -144,6 +144,8 @@ def approve(ctx: CtxDep, content_item_id: int, body: ReviewAction) -> ContentIte
         Actor.from_ctx(ctx),
         ctx.get(ContentItem, content_item_id),
         override_compliance=body.override_compliance,
+        spoken=body.spoken_disclosure,
+        onscreen=body.onscreen_disclosure,
     )
 
 

@@ -95,6 +95,8 @@ class ReviewAction(BaseModel):
 
     note: str = ""
     override_compliance: bool = False
+    spoken_disclosure: bool | None = None
+    onscreen_disclosure: bool | None = None
 
 
 class PublishIn(BaseModel):

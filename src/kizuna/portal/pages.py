@@ -23,6 +23,7 @@ from kizuna.deals.pages import pdf_response
 from kizuna.deals.terms import FORMATS, PLATFORMS, USAGE_CHANNELS, Terms
 from kizuna.errors import Conflict, KizunaError, NotFound
 from kizuna.kit.crypto import decrypt
+from kizuna.kit.time import utcnow
 from kizuna.models.campaign import Campaign
 from kizuna.models.content_comment import ContentComment
 from kizuna.models.content_item import ContentItem
@@ -161,6 +162,7 @@ def _context(p: Portal) -> dict[str, Any]:
         "bank": bank,
         "payables": payments.rows(s, deal_id=deal.id),
         "link": p.link,
+        "now": utcnow(),
         "currencies": (deal.currency,),
         "platforms": PLATFORMS,
         "formats": FORMATS,
