@@ -315,3 +315,23 @@ def test_reviewer_verified_video_disclosure_clears_the_review_flag(
             select(AuditLog).where(AuditLog.action == "content.media_disclosure_verified")
         ).scalar_one()
     assert log.data == {"spoken": True, "onscreen": True, "verdict": "compliant"}
+
+
+def test_review_page_approves_with_video_verification(
+    client: Any, creator: Any, api: dict[str, Any], flow: dict[str, Any]
+) -> None:
+    item = flow["items"][0]["id"]
+    _draft(creator, flow, item, GOOD)
+    csrf = login(client, api["email"])
+    page = client.get(f"/w/{api['ws']}/content/{item}")
+    assert 'name="spoken"' in page.text and 'name="onscreen"' in page.text
+    r = client.post(
+        f"/w/{api['ws']}/content/{item}/approve",
+        data={"csrf_token": csrf, "spoken": "on", "onscreen": "on"},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303, r.text
+    with unit_of_work() as uow:
+        version = uow.session.execute(select(ContentVersion)).scalar_one()
+        it = uow.session.get(ContentItem, item)
+    assert version.verdict == "compliant" and it is not None and it.status == "approved"

@@ -174,11 +174,23 @@ def request_changes(
 
 @router.post("/w/{ws}/content/{content_item_id:int}/approve")
 def approve(
-    request: Request, ctx: CtxDep, content_item_id: int, override: Annotated[str, Form()] = ""
+    request: Request,
+    ctx: CtxDep,
+    content_item_id: int,
+    override: Annotated[str, Form()] = "",
+    spoken: Annotated[str, Form()] = "",
+    onscreen: Annotated[str, Form()] = "",
 ) -> Response:
+    """Approve; the video checkboxes record what the reviewer verified in the video itself."""
     item = ctx.get(ContentItem, content_item_id)
     try:
-        service.approve(Actor.from_ctx(ctx), item, override_compliance=override == "on")
+        service.approve(
+            Actor.from_ctx(ctx),
+            item,
+            override_compliance=override == "on",
+            spoken=True if spoken == "on" else None,
+            onscreen=True if onscreen == "on" else None,
+        )
     except KizunaError as exc:
         return _error(request, ctx, content_item_id, exc)
     return _back(ctx, content_item_id)
