@@ -339,19 +339,19 @@ def _mark_replied(
     for m in latest.values():
         if m.replied_at is None:
             m.replied_at = now
-    enr_ids = {m.enrollment_id for m in latest.values() if m.enrollment_id}
+    enr_ids = [m.enrollment_id for m in latest.values() if m.enrollment_id]
     if enr_ids:
-        for enr in session.execute(
-            select(OutreachEnrollment).where(OutreachEnrollment.id.in_(enr_ids))
-        ).scalars():
-            service.advance_stage_automatically(
-                session,
-                workspace_id,
-                enr.campaign_id,
-                enr.influencer_id,
-                to="replied",
-                only_from=("prospect", "contacted"),
-            )
+        service.advance_stages(
+            session,
+            [
+                (workspace_id, e.campaign_id, e.influencer_id)
+                for e in session.execute(
+                    select(OutreachEnrollment).where(OutreachEnrollment.id.in_(enr_ids))
+                ).scalars()
+            ],
+            to="replied",
+            only_from=("prospect", "contacted"),
+        )
 
 
 def poll_mailbox(mailbox_id: int, *, engine: Engine | None = None) -> PollStats:

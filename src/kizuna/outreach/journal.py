@@ -30,8 +30,15 @@ def journal_dir() -> Path:
     return path
 
 
+_dir_cache: dict[str, Path] = {}
+
+
 def _fd() -> int:
-    key = str(journal_dir() / f"smtp-{utcnow():%Y%m%d}.log")
+    data_dir = str(get_settings().data_dir)
+    folder = _dir_cache.get(data_dir)
+    if folder is None:
+        folder = _dir_cache[data_dir] = journal_dir()
+    key = f"{folder}/smtp-{utcnow():%Y%m%d}.log"
     with _lock:
         fd = _fds.get(key)
         if fd is None:

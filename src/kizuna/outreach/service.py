@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from kizuna.accounts.audit import record as audit_record
+from kizuna.config import get_settings
 from kizuna.errors import Conflict, NotFound, ValidationFailed
 from kizuna.kit.crypto import Signer
 from kizuna.kit.time import utcnow
@@ -67,8 +69,15 @@ def suppress(session: Session, workspace_id: int, address: str, *, reason: str, 
     return True
 
 
+@lru_cache(maxsize=4)
+def _unsubscribe_signer(secret: str) -> Signer:
+    return Signer(UNSUBSCRIBE_PURPOSE, secret)
+
+
 def unsubscribe_token(workspace_id: int, address: str) -> str:
-    return Signer(UNSUBSCRIBE_PURPOSE).dumps({"w": workspace_id, "e": normalize_email(address)})
+    """A signed, non-expiring opt-out token (CAN-SPAM requires links to work for at least 30 days)."""
+    signer = _unsubscribe_signer(get_settings().secret("signing_key"))
+    return signer.dumps({"w": workspace_id, "e": normalize_email(address)})
 
 
 def read_unsubscribe_token(token: str) -> tuple[int, str]:
@@ -569,6 +578,61 @@ def advance_stage_automatically(
     row = ensure_on_campaign(session, workspace_id, campaign_id, influencer_id, None)
     if row.stage in only_from:
         move_stage(session, row, to, actor=None, manual=False)
+
+
+def advance_stages(
+    session: Session,
+    items: Iterable[tuple[int, int | None, int]],
+    *,
+    to: str,
+    only_from: tuple[str, ...],
+) -> int:
+    """Bulk system moves for ``(workspace_id, campaign_id, influencer_id)``: a few queries for any number.
+
+    Used by the sending engine (prospect -> contacted) and the inbox (-> replied); audit-logged like every move.
+    """
+    wanted: dict[tuple[int, int], int] = {}
+    for ws_id, campaign_id, influencer_id in items:
+        if campaign_id:
+            wanted[(campaign_id, influencer_id)] = ws_id
+    if not wanted:
+        return 0
+    campaign_ids = sorted({c for c, _i in wanted})
+    influencer_ids = sorted({i for _c, i in wanted})
+    rows: dict[tuple[int, int], CampaignInfluencer] = {}
+    for start in range(0, len(influencer_ids), 500):
+        for row in session.execute(
+            select(CampaignInfluencer).where(
+                CampaignInfluencer.campaign_id.in_(campaign_ids),
+                CampaignInfluencer.influencer_id.in_(influencer_ids[start : start + 500]),
+            )
+        ).scalars():
+            rows[(row.campaign_id, row.influencer_id)] = row
+    now = utcnow()
+    moved = 0
+    for (campaign_id, influencer_id), ws_id in wanted.items():
+        found = rows.get((campaign_id, influencer_id))
+        if found is None:
+            found = CampaignInfluencer(
+                workspace_id=ws_id, campaign_id=campaign_id, influencer_id=influencer_id, stage="prospect"
+            )
+            session.add(found)
+            session.flush()
+        row = found
+        if row.stage not in only_from or row.stage == to:
+            continue
+        before, row.stage, row.stage_changed_at = row.stage, to, now
+        audit_record(
+            session,
+            action="outreach.stage_changed",
+            workspace_id=ws_id,
+            actor=None,
+            obj=row,
+            data={"from": before, "to": to, "manual": False, "influencer_id": influencer_id},
+            actor_label="system",
+        )
+        moved += 1
+    return moved
 
 
 # --- manual tasks ----------------------------------------------------------------------------------------------

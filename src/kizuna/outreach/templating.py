@@ -10,9 +10,10 @@ an error. Empty values are removed from the context before rendering, so a missi
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError, meta, nodes
+from jinja2 import StrictUndefined, Template, TemplateSyntaxError, UndefinedError, meta, nodes
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
@@ -96,6 +97,13 @@ def check_syntax(source: str) -> set[str]:
     return set(meta.find_undeclared_variables(ast))
 
 
+@lru_cache(maxsize=256)
+def _compiled(source: str) -> tuple[Template, frozenset[str]]:
+    """Parse and compile once per distinct source: a sequence step is rendered thousands of times."""
+    check_syntax(source)
+    return _env.from_string(source), frozenset(_dotted_paths(source))
+
+
 def _dotted_paths(source: str) -> set[str]:
     """Every ``a.b.c`` reference whose root comes from the context (not a loop or ``set`` variable)."""
     ast = _env.parse(source)
@@ -129,8 +137,7 @@ def _lookup(context: dict[str, Any], path: str) -> bool:
 
 
 def _render_one(source: str, context: dict[str, Any], missing: set[str]) -> str:
-    check_syntax(source)
-    paths = _dotted_paths(source)
+    template, paths = _compiled(source)
     if any(part.startswith("_") for p in paths for part in p.split(".")):
         raise TemplateBlocked(
             "The template tried to access something that is not allowed.", code="template_unsafe"
@@ -139,7 +146,7 @@ def _render_one(source: str, context: dict[str, Any], missing: set[str]) -> str:
     if missing:
         return ""
     try:
-        out = _env.from_string(source).render(context)
+        out = template.render(context)
     except UndefinedError as exc:
         missing.add(str(exc))
         return ""
