@@ -4,9 +4,9 @@ Filtering a million creators on JSON columns (languages, categories, audience sh
 differs between databases; a column-store held in memory makes every filter a vectorised comparison and makes the
 ranking bit-for-bit the same on SQLite and PostgreSQL (docs/adr/0200-embedding-model-and-vector-ranking.md).
 
-Freshness: each search compares a :class:`~kizuna.discovery.repository.Fingerprint` (indexed aggregates: count
-and max id of influencers, count and latest ``embedded_at`` of embeddings). New or re-checked embeddings are
-patched into the matrix in place; other changes rebuild the snapshot. ORM writes in this process invalidate at
+Freshness: each search compares a :class:`~kizuna.discovery.repository.Fingerprint` (two indexed ``max()``: the
+newest influencer id and the latest ``embedded_at``). New or re-checked embeddings are patched into the matrix in
+place; other changes rebuild the snapshot (in the background for large workspaces). ORM writes in this process invalidate at
 once (flush hook); bulk writes made elsewhere without touching those aggregates are picked up after
 ``MAX_AGE_SECONDS``. Data that changes with every outreach step (contacted or not) and post-level brand
 mentions are never cached; they are read live per search.
@@ -14,7 +14,7 @@ mentions are never cached; they are read live per search.
 
 from __future__ import annotations
 
-import re
+import logging
 import threading
 import time
 from collections.abc import Iterable, Sequence
@@ -35,11 +35,14 @@ from kizuna.models.influencer import Influencer
 from kizuna.models.post import Post
 from kizuna.models.social_account import SocialAccount
 
+log = logging.getLogger(__name__)
 F32 = npt.NDArray[np.float32]
 I64 = npt.NDArray[np.int64]
 Mask = npt.NDArray[np.bool_]
 
 MAX_AGE_SECONDS = 120.0
+#: Workspaces up to this size are rebuilt inside the search that notices a change; larger ones in the background.
+INLINE_REBUILD_LIMIT = 50_000
 #: Queue background embedding when a commit in this process changed searchable data.
 AUTO_SCHEDULE = True
 #: Above this many embedded profiles, semantic scores are first estimated in a PCA-reduced space over everybody
@@ -163,7 +166,14 @@ class WorkspaceIndex:
         needle = term.lower().encode("utf-8")
         if not needle or SEPARATOR.encode() in needle:
             return np.zeros(0, dtype=np.int64)
-        starts = [m.start() for m in re.finditer(re.escape(needle), self.text)]
+        starts: list[int] = []
+        find = self.text.find
+        at = find(needle)
+        while at >= 0:
+            starts.append(at)
+            # jump to the next record: one hit per creator is enough
+            nxt = int(self.text_offsets[np.searchsorted(self.text_offsets, at, side="right")])
+            at = find(needle, nxt)
         if not starts:
             return np.zeros(0, dtype=np.int64)
         rows = np.searchsorted(self.text_offsets, np.asarray(starts, dtype=np.int64), side="right") - 1
@@ -185,7 +195,7 @@ class WorkspaceIndex:
             for k in keys:
                 sp = table.get(k)
                 if sp is not None:
-                    np.add.at(out, sp.rows, sp.shares)
+                    out[sp.rows] += sp.shares  # rows are unique within one key
         return out
 
     # --- semantic scoring ---------------------------------------------------------------------------------------
@@ -274,7 +284,10 @@ def build(session: Session, ws_id: int) -> WorkspaceIndex:
     mgr_email = repo.managers_with_email(session, ws_id)
     categories_by_row: list[list[str]] = []
     for part in repo.iter_influencer_rows(session, ws_id):
-        for r in part:
+        langs_col = repo.decode_json_column([r[7] for r in part])
+        cats_col = repo.decode_json_column([r[8] for r in part])
+        emails_col = repo.decode_json_column([r[9] for r in part])
+        for r, langs, cats_raw, emails in zip(part, langs_col, cats_col, emails_col, strict=True):
             ids.append(int(r[0]))
             names.append(r[1] or "")
             bios.append(r[2] or "")
@@ -282,11 +295,11 @@ def build(session: Session, ws_id: int) -> WorkspaceIndex:
             engagement.append(float(r[4]) if r[4] is not None else np.nan)
             tier_codes.append(tier_vocab.code(r[5]) if r[5] else -1)
             country_codes.append(country_vocab.code(r[6].upper()) if r[6] else -1)
-            lang_rows.append([language_vocab.code(str(x)) for x in (r[7] or [])])
-            cats = [str(x).lower() for x in (r[8] or [])]
+            lang_rows.append([language_vocab.code(str(x)) for x in (langs or [])])
+            cats = [str(x).lower() for x in (cats_raw or [])]
             categories_by_row.append(cats)
             cat_rows.append([category_vocab.code(c) for c in cats])
-            has_email.append(bool(r[9]) or (r[10] is not None and int(r[10]) in mgr_email))
+            has_email.append(bool(emails) or (r[10] is not None and int(r[10]) in mgr_email))
     n = len(ids)
     id_arr = np.asarray(ids, dtype=np.int64)
 
@@ -325,21 +338,22 @@ def build(session: Session, ws_id: int) -> WorkspaceIndex:
         if n == 0:
             break
         ps = pos_of([int(r[0]) for r in part])
-        for r, p in zip(part, ps, strict=True):
+        decoded = [repo.decode_json_column([r[c] for r in part]) for c in (2, 3, 4, 5)]
+        for r, p, ages, genders, countries, languages in zip(part, ps, *decoded, strict=True):
             if id_arr[p] != int(r[0]):
                 continue
             w = max(float(r[1] or 0), 1.0)
             weight[p] += w
-            for k, v in (r[2] or {}).items():
+            for k, v in (ages or {}).items():
                 if k in AGE_BANDS:
                     age[p, AGE_BANDS.index(k)] += w * float(v)
-            for k, v in (r[3] or {}).items():
+            for k, v in (genders or {}).items():
                 if k in GENDERS:
                     gender[p, GENDERS.index(k)] += w * float(v)
-            for k, v in (r[4] or {}).items():
+            for k, v in (countries or {}).items():
                 d = country_acc.setdefault(str(k).upper(), {})
                 d[int(p)] = d.get(int(p), 0.0) + w * float(v)
-            for k, v in (r[5] or {}).items():
+            for k, v in (languages or {}).items():
                 d = language_acc.setdefault(str(k), {})
                 d[int(p)] = d.get(int(p), 0.0) + w * float(v)
     has_audience = weight > 0
@@ -438,6 +452,7 @@ class IndexCache:
         self._dirty: set[int] = set()
         self._lock = threading.Lock()
         self._build_locks: dict[int, threading.Lock] = {}
+        self._rebuilding: set[int] = set()
 
     def invalidate(self, ws_id: int) -> None:
         with self._lock:
@@ -449,6 +464,12 @@ class IndexCache:
             self._dirty.clear()
 
     def get(self, session: Session, ws_id: int) -> WorkspaceIndex:
+        """The workspace's index, brought up to date.
+
+        New embeddings are patched in place. Anything else that changed means a rebuild: inline for small
+        workspaces, and for large ones (a rebuild takes about a minute per million creators) in a background
+        thread while searches keep using the previous snapshot.
+        """
         with self._lock:
             build_lock = self._build_locks.setdefault(ws_id, threading.Lock())
         with build_lock:
@@ -456,25 +477,49 @@ class IndexCache:
             with self._lock:
                 dirty = ws_id in self._dirty
                 self._dirty.discard(ws_id)
-            if current is not None and not dirty and time.monotonic() - current.built_at < MAX_AGE_SECONDS:
-                fp = repo.fingerprint(session, ws_id)
-                same_rows = (
-                    fp.influencers == current.fingerprint.influencers
-                    and fp.max_influencer_id == current.fingerprint.max_influencer_id
-                )
-                if same_rows and fp == current.fingerprint:
-                    return current
-                if same_rows and fp.embeddings >= current.fingerprint.embeddings:
+            if current is None:
+                return self._store(build(session, ws_id))
+            fp = repo.fingerprint(session, ws_id)
+            expired = time.monotonic() - current.built_at > MAX_AGE_SECONDS
+            if not dirty and not expired and fp.max_influencer_id == current.fingerprint.max_influencer_id:
+                if fp != current.fingerprint:
                     with current.lock:
                         current.patch_vectors(
                             repo.iter_embeddings(session, ws_id, since=current.last_embedded_at)
                         )
                         current.fingerprint = fp
-                    return current
-            index = build(session, ws_id)
-            with self._lock:
-                self._indexes[ws_id] = index
-            return index
+                return current
+            if current.size <= INLINE_REBUILD_LIMIT:
+                return self._store(build(session, ws_id))
+            self._rebuild_in_background(ws_id, current)
+            return current
+
+    def _store(self, index: WorkspaceIndex) -> WorkspaceIndex:
+        with self._lock:
+            self._indexes[index.ws_id] = index
+        return index
+
+    def _rebuild_in_background(self, ws_id: int, current: WorkspaceIndex) -> None:
+        with self._lock:
+            if ws_id in self._rebuilding:
+                return
+            self._rebuilding.add(ws_id)
+        current.built_at = time.monotonic()  # do not ask again while this rebuild runs
+
+        def work() -> None:
+            from kizuna.db import session_factory
+
+            try:
+                with session_factory()() as session:
+                    self._store(build(session, ws_id))
+            except Exception:
+                log.exception("rebuilding the search index of workspace %s failed", ws_id)
+                self.invalidate(ws_id)
+            finally:
+                with self._lock:
+                    self._rebuilding.discard(ws_id)
+
+        threading.Thread(target=work, name=f"discovery-index-{ws_id}", daemon=True).start()
 
 
 cache = IndexCache()
