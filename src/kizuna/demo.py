@@ -72,7 +72,67 @@ def load_demo(*, influencers: int = 600, seed: int = 7, console: Console | None 
         )
         bind_workspace(uow.session, ws.id)
         _seed(uow.session, ws, influencers=influencers, seed=seed, console=console)
+        _seed_campaign(uow.session, ws, user)
     return DemoInfo(DEMO_EMAIL, password, DEMO_SLUG, created=True)
+
+
+def _seed_campaign(session: Session, ws: Workspace, owner: User) -> None:
+    """A launch campaign with a shortlist of beauty micro-influencers, so every section has something to show."""
+    from datetime import date, timedelta
+
+    from kizuna.models.campaign import Campaign
+    from kizuna.models.campaign_influencer import CampaignInfluencer
+    from kizuna.models.influencer import Influencer
+
+    today = date.today()
+    campaign = Campaign(
+        workspace_id=ws.id,
+        name="ビタミンC美容液 ローンチ / Vitamin C serum launch",
+        objective="launch",
+        status="active",
+        description="Launch of the new vitamin C serum with beauty micro-influencers in Japan and Taiwan.",
+        brief_text="25〜35歳の女性向けスキンケア、朝のルーティン。敏感肌でも使えるビタミンC美容液。",
+        target={
+            "age_min": 25,
+            "age_max": 34,
+            "genders": ["female"],
+            "countries": ["JP", "TW"],
+            "languages": ["ja"],
+        },
+        kpis=[
+            {"metric": "reach", "target": 1_500_000},
+            {"metric": "engagements", "target": 60_000},
+            {"metric": "conversions", "target": 800},
+        ],
+        platforms=["instagram", "tiktok"],
+        budget_minor=3_000_000,
+        currency=ws.currency,
+        starts_on=today - timedelta(days=10),
+        ends_on=today + timedelta(days=50),
+        owner_user_id=owner.id,
+    )
+    session.add(campaign)
+    session.flush()
+    picks = session.execute(
+        select(Influencer.id)
+        .where(
+            Influencer.primary_category.in_(("beauty", "skincare")),
+            Influencer.tier.in_(("micro", "nano", "mid")),
+        )
+        .order_by(Influencer.engagement_rate.desc())
+        .limit(12)
+    ).scalars()
+    for position, influencer_id in enumerate(picks):
+        session.add(
+            CampaignInfluencer(
+                workspace_id=ws.id,
+                campaign_id=campaign.id,
+                influencer_id=influencer_id,
+                stage="prospect",
+                position=position,
+                added_by_id=owner.id,
+            )
+        )
 
 
 def _seed(session: Session, ws: Workspace, *, influencers: int, seed: int, console: Console) -> None:
