@@ -175,3 +175,21 @@ def test_ab_verdict() -> None:
         metrics.ab_verdict(metrics.Row("A", 10, 10, 0, 1), metrics.Row("B", 10, 10, 0, 2))["significant"]
         is False
     )
+
+
+def test_every_outreach_page_string_has_a_japanese_translation() -> None:
+    import re
+    from pathlib import Path
+
+    from kizuna.web import i18n
+
+    folder = Path(templating.__file__).parent.parent / "web" / "templates" / "outreach"
+    found: set[str] = set()
+    for path in folder.glob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        found |= set(re.findall(r'_\("((?:[^"\\]|\\.)*)"', text)) | set(
+            re.findall(r"_\('((?:[^'\\]|\\.)*)'", text)
+        )
+    catalog = i18n.catalog("ja")
+    missing = sorted(s for s in found if s not in catalog)
+    assert missing == []
