@@ -1,9 +1,9 @@
 """Benchmarks for deals: agreement text and PDF, withholding, invoice-number validation, caption diff.
 
 Each measured stage is printed next to a floor measured in the same run (the cheapest operation that the stage
-cannot avoid), as docs/benchmarks asks. ``--write`` replaces docs/benchmarks/deals.md.
+cannot avoid), as docs/benchmarks asks. It writes docs/benchmarks/deals.md (``--no-write`` only prints); ``bench/run_all.py`` runs it.
 
-    .venv/bin/python bench/bench_deals.py [--write]
+    .venv/bin/python bench/bench_deals.py [--no-write]
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def measure(fn: Callable[[], object], repeat: int = 5) -> tuple[float, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--write", action="store_true")
+    parser.add_argument("--no-write", action="store_true", help="print only")
     args = parser.parse_args()
 
     from jinja2.sandbox import SandboxedEnvironment
@@ -174,7 +174,7 @@ def main() -> None:
     lines = [
         "# Benchmark: deals (agreements, withholding, invoice numbers, caption diff)",
         "",
-        f"Produced by `.venv/bin/python bench/bench_deals.py --write` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC. "
+        f"Produced by `.venv/bin/python bench/bench_deals.py` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC. "
         "Median of several runs after a warm-up; each stage follows the floor it is compared with, measured in "
         f"the same run. Machine: {platform.machine()}, {os.cpu_count()} cores shared with other sessions (load "
         f"average {load:.1f} at the end), Python {platform.python_version()}, font `{font_path}`.",
@@ -195,7 +195,7 @@ def main() -> None:
     ]
     text = "\n".join(lines)
     print(text)
-    if args.write:
+    if not args.no_write:
         (REPO / "docs/benchmarks/deals.md").write_text(text, encoding="utf-8")
 
 
