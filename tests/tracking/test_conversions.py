@@ -239,6 +239,12 @@ def test_refunds_reduce_revenue(client: Any, shop: dict[str, Any]) -> None:
         results = campaign_results(ctx.session, campaign)
     assert results.totals.revenue_minor == 4500 - 2000
     assert results.totals.conversions == 1
+    from kizuna.models.order_daily import OrderDaily
+
+    with unit_of_work() as uow:
+        (rollup,) = uow.session.execute(select(OrderDaily)).scalars()
+        assert (rollup.orders, rollup.revenue_minor, rollup.refunded_minor) == (1, 4500, 2000)
+        assert rollup.influencer_key == shop["aya"] and rollup.link_key == 0
 
 
 def test_single_use_code_marked_used(client: Any, shop: dict[str, Any]) -> None:

@@ -113,7 +113,7 @@ class Totals:
         return self.likes + self.comments + self.shares + self.saves
 
     def _major(self, minor: int) -> float:
-        return minor / 10 ** minor_digits(self.currency)
+        return float(minor) / float(10 ** minor_digits(self.currency))
 
     @property
     def revenue(self) -> float:
@@ -167,7 +167,7 @@ class Totals:
     @property
     def emv(self) -> float:
         values = emv_values(self.currency, self.emv_overrides)
-        return sum(getattr(self, key) * value for key, value in values.items())
+        return float(sum(getattr(self, key) * value for key, value in values.items()))
 
     def metric(self, name: str) -> float | None:
         """A KPI by its key (the keys used in campaign targets and reports)."""

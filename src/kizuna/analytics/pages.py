@@ -11,6 +11,7 @@ from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 
+from kizuna.analytics.alerts import Alert
 from kizuna.analytics.kpis import KPI_COLUMNS, Totals
 from kizuna.campaigns import views
 from kizuna.kit.time import to_zone
@@ -40,7 +41,7 @@ def analytics_index(request: Request, ctx: CtxDep, status: str = "active") -> HT
     currency = ctx.workspace.currency
     by_tier: dict[str, Totals] = defaultdict(lambda: Totals(currency=currency))
     by_platform: dict[str, Totals] = defaultdict(lambda: Totals(currency=currency))
-    alerts = []
+    alerts: list[tuple[Campaign, Alert]] = []
     for c in campaigns:
         view = views.build(ctx.session, c, locale=ctx.locale, today=today)
         rows.append((c, view))

@@ -94,13 +94,12 @@ def scorecard(session: Session, influencer_id: int) -> Scorecard:
         ).where(ShopOrder.influencer_id == influencer_id, ShopOrder.currency == currency)
     ).one()
     totals.conversions, totals.revenue_minor = int(count), int(revenue)
-    totals.spend_minor = int(
-        session.execute(
-            select(func.coalesce(func.sum(CampaignInfluencer.fee_minor), 0))
-            .join(Campaign, Campaign.id == CampaignInfluencer.campaign_id)
-            .where(CampaignInfluencer.influencer_id == influencer_id, Campaign.currency == currency)
-        ).scalar_one()
-    )
+    spend = session.execute(
+        select(func.coalesce(func.sum(CampaignInfluencer.fee_minor), 0))
+        .join(Campaign, Campaign.id == CampaignInfluencer.campaign_id)
+        .where(CampaignInfluencer.influencer_id == influencer_id, Campaign.currency == currency)
+    ).scalar_one()
+    totals.spend_minor = int(spend or 0)
     campaigns = int(
         session.execute(
             select(func.count(func.distinct(CampaignInfluencer.campaign_id))).where(

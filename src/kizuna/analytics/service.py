@@ -1,7 +1,7 @@
 """Gathering a campaign's numbers from the tables, grouped by post, influencer, tier and platform.
 
-Clicks are read from the daily rollup (``click_daily``), never from raw click events, and orders are summed by
-the database, so a campaign with tens of millions of clicks renders in a few queries. A post's counts are its
+Clicks and attributed orders are read from the daily rollups (``click_daily``, ``order_daily``), never from
+the raw click events or orders, so a campaign with tens of millions of clicks renders in a few queries. A post's counts are its
 latest metric snapshot (or the registry's counts when no snapshot was taken). Spend is the agreed fee on the
 shortlist row; it is spread evenly over that influencer's posts for per-post cost ratios.
 Clicks, orders and spend of an influencer go to the platform of their link (clicks, link-attributed orders) or
@@ -24,9 +24,9 @@ from kizuna.models.campaign_influencer import CampaignInfluencer
 from kizuna.models.campaign_post import CampaignPost
 from kizuna.models.click_daily import ClickDaily
 from kizuna.models.influencer import Influencer
+from kizuna.models.order_daily import OrderDaily
 from kizuna.models.post import Post
 from kizuna.models.post_metric_snapshot import PostMetricSnapshot
-from kizuna.models.shop_order import ShopOrder
 from kizuna.models.social_account import SocialAccount
 from kizuna.models.tracking_link import TrackingLink
 
@@ -180,41 +180,45 @@ def campaign_results(session: Session, campaign: Campaign) -> CampaignResults:
         if fee and posts_per[p.influencer_id]:
             p.totals.spend_minor = fee // posts_per[p.influencer_id]
 
+    link_platforms = dict(
+        session.execute(
+            select(TrackingLink.id, TrackingLink.platform).where(TrackingLink.campaign_id == campaign.id)
+        ).all()
+    )
     clicks = session.execute(
-        select(ClickDaily.influencer_id, TrackingLink.platform, func.sum(ClickDaily.clicks))
-        .join(TrackingLink, TrackingLink.id == ClickDaily.link_id)
+        select(ClickDaily.link_id, ClickDaily.influencer_id, func.sum(ClickDaily.clicks))
         .where(ClickDaily.campaign_id == campaign.id)
-        .group_by(ClickDaily.influencer_id, TrackingLink.platform)
+        .group_by(ClickDaily.link_id, ClickDaily.influencer_id)
     ).all()
-    for influencer_id, platform, n in clicks:
+    for link_id, influencer_id, n in clicks:
         who = person(influencer_id)
         who.totals.clicks += int(n or 0)
-        key = platform or (who.platform if who.platform != UNKNOWN else UNKNOWN)
-        by_platform[key].clicks += int(n or 0)
+        click_key: str = link_platforms.get(link_id) or who.platform
+        by_platform[click_key].clicks += int(n or 0)
 
     orders = session.execute(
         select(
-            ShopOrder.influencer_id,
-            TrackingLink.platform,
-            ShopOrder.currency,
-            func.count(ShopOrder.id),
-            func.sum(ShopOrder.revenue_minor - ShopOrder.refunded_minor),
+            OrderDaily.influencer_key,
+            OrderDaily.link_key,
+            OrderDaily.currency,
+            func.sum(OrderDaily.orders),
+            func.sum(OrderDaily.revenue_minor - OrderDaily.refunded_minor),
         )
-        .outerjoin(TrackingLink, TrackingLink.id == ShopOrder.link_id)
-        .where(ShopOrder.campaign_id == campaign.id)
-        .group_by(ShopOrder.influencer_id, TrackingLink.platform, ShopOrder.currency)
+        .where(OrderDaily.campaign_id == campaign.id)
+        .group_by(OrderDaily.influencer_key, OrderDaily.link_key, OrderDaily.currency)
     ).all()
     other_currency = 0
-    for influencer_id, platform, currency, count, revenue in orders:
+    for influencer_key, link_key, currency, count, revenue in orders:
         if currency != campaign.currency:
             other_currency += int(count)
             continue
-        who = person(influencer_id)
+        who = person(influencer_key or None)
+        order_platform = link_platforms.get(link_key) if link_key else None
         who.totals.conversions += int(count)
         who.totals.revenue_minor += int(revenue or 0)
-        key = platform or who.platform
-        by_platform[key].conversions += int(count)
-        by_platform[key].revenue_minor += int(revenue or 0)
+        order_key: str = order_platform or who.platform
+        by_platform[order_key].conversions += int(count)
+        by_platform[order_key].revenue_minor += int(revenue or 0)
 
     for influencer_id, fee in fees.items():
         who = people[influencer_id]
@@ -264,15 +268,16 @@ def daily_series(session: Session, campaign: Campaign) -> list[dict[str, Any]]:
         .group_by(ClickDaily.day)
     ).all():
         row(_day(day))["clicks"] += int(n or 0)
-    order_day = func.date(ShopOrder.ordered_at)
     for day, count, revenue in session.execute(
         select(
-            order_day, func.count(ShopOrder.id), func.sum(ShopOrder.revenue_minor - ShopOrder.refunded_minor)
+            OrderDaily.day,
+            func.sum(OrderDaily.orders),
+            func.sum(OrderDaily.revenue_minor - OrderDaily.refunded_minor),
         )
-        .where(ShopOrder.campaign_id == campaign.id, ShopOrder.currency == campaign.currency)
-        .group_by(order_day)
+        .where(OrderDaily.campaign_id == campaign.id, OrderDaily.currency == campaign.currency)
+        .group_by(OrderDaily.day)
     ).all():
         r = row(_day(day))
-        r["conversions"] += int(count)
+        r["conversions"] += int(count or 0)
         r["revenue_minor"] += int(revenue or 0)
     return [days[d] for d in sorted(days)]

@@ -22,6 +22,7 @@ from kizuna.models.campaign_influencer import STAGES, CampaignInfluencer
 from kizuna.models.campaign_post import CampaignPost
 from kizuna.models.campaign_share import CampaignShare
 from kizuna.models.influencer import Influencer
+from kizuna.models.order_daily import OrderDaily
 from kizuna.models.post import Post
 from kizuna.models.promo_code import PromoCode
 from kizuna.models.shop_connection import ShopConnection
@@ -45,6 +46,9 @@ register_public_path("/share/campaign/", "read-only campaign report for a client
 
 CtxDep = Annotated[Ctx, Depends(workspace_ctx)]
 MAX_UPLOAD = 20 * 1024 * 1024
+#: Rows per table on the campaign page (the reports and exports carry every row).
+PAGE_ROWS = 50
+REPORT_ROWS = 500
 
 
 def _today(ctx: Ctx) -> date:
@@ -144,15 +148,13 @@ def campaigns_index(request: Request, ctx: CtxDep) -> HTMLResponse:
         ).all()
     )
     orders = {
-        cid: (n, rev)
+        cid: (int(n or 0), int(rev or 0))
         for cid, n, rev in ctx.session.execute(
             select(
-                ShopOrder.campaign_id,
-                func.count(ShopOrder.id),
-                func.sum(ShopOrder.revenue_minor - ShopOrder.refunded_minor),
-            )
-            .where(ShopOrder.campaign_id.is_not(None))
-            .group_by(ShopOrder.campaign_id)
+                OrderDaily.campaign_id,
+                func.sum(OrderDaily.orders),
+                func.sum(OrderDaily.revenue_minor - OrderDaily.refunded_minor),
+            ).group_by(OrderDaily.campaign_id)
         ).all()
     }
     return render(
@@ -354,6 +356,7 @@ def _page_context(ctx: Ctx, campaign: Campaign) -> dict[str, Any]:
         "fmt": views.fmt,
         "fmt_number": views.fmt_number,
         "kpi_columns": KPI_COLUMNS,
+        "row_limit": PAGE_ROWS,
     }
 
 
@@ -568,6 +571,7 @@ def _report_context(campaign: Campaign, view: views.CampaignView, *, shared: boo
         "fmt": views.fmt,
         "fmt_number": views.fmt_number,
         "kpi_columns": KPI_COLUMNS,
+        "row_limit": REPORT_ROWS,
     }
 
 

@@ -17,7 +17,8 @@ class ClickDaily(WorkspaceOwned, Base):
     __tablename__ = "click_daily"
     __table_args__ = (
         UniqueConstraint("link_id", "day"),
-        Index("ix_click_daily_campaign_day", "campaign_id", "day"),
+        # Covering: the dashboard's group-bys read only the index, never the table.
+        Index("ix_click_daily_campaign_day", "campaign_id", "day", "link_id", "influencer_id", "clicks"),
     )
 
     link_id: Mapped[int] = mapped_column(

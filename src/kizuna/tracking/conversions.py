@@ -20,9 +20,11 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import cast
 from urllib.parse import parse_qs, urlsplit
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from kizuna.errors import NotFound, ValidationFailed
@@ -30,6 +32,7 @@ from kizuna.integrations.shopify import OrderData, money, parse_time
 from kizuna.models.campaign import Campaign
 from kizuna.models.click_daily import ClickDaily
 from kizuna.models.click_event import ClickEvent
+from kizuna.models.order_daily import OrderDaily
 from kizuna.models.promo_code import PromoCode
 from kizuna.models.shop_order import ShopOrder
 from kizuna.models.tracking_link import TrackingLink
@@ -131,6 +134,34 @@ def attribute(session: Session, order: OrderData, click_id: str | None = None) -
     return Credit("none")
 
 
+def _bump_rollup(session: Session, row: ShopOrder, *, orders: int, revenue: int, refunded: int) -> None:
+    """Add to the ``order_daily`` rollup the dashboards read (only orders credited to a campaign)."""
+    if row.campaign_id is None or not (orders or revenue or refunded):
+        return
+    table = cast(Table, OrderDaily.__table__)
+    dialect = session.get_bind().dialect.name
+    ins = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+    stmt = ins.values(
+        workspace_id=row.workspace_id,
+        campaign_id=row.campaign_id,
+        influencer_key=row.influencer_id or 0,
+        link_key=row.link_id or 0,
+        day=row.ordered_at.astimezone(UTC).date(),
+        currency=row.currency,
+        orders=orders,
+        revenue_minor=revenue,
+        refunded_minor=refunded,
+    ).on_conflict_do_update(
+        index_elements=["campaign_id", "influencer_key", "link_key", "day", "currency"],
+        set_={
+            "orders": table.c.orders + ins.excluded.orders,
+            "revenue_minor": table.c.revenue_minor + ins.excluded.revenue_minor,
+            "refunded_minor": table.c.refunded_minor + ins.excluded.refunded_minor,
+        },
+    )
+    session.execute(stmt)
+
+
 def _bound_workspace(session: Session) -> int | None:
     from kizuna.tenancy import bound_workspace
 
@@ -154,7 +185,9 @@ def record_order(
         select(ShopOrder).where(ShopOrder.source == source, ShopOrder.external_id == order.external_id)
     ).scalar_one_or_none()
     if existing is not None:
-        existing.refunded_minor = max(existing.refunded_minor, order.refunded_minor)
+        grown = min(max(existing.refunded_minor, order.refunded_minor), existing.revenue_minor)
+        _bump_rollup(session, existing, orders=0, revenue=0, refunded=grown - existing.refunded_minor)
+        existing.refunded_minor = grown
         return existing, False
     credit = attribute(session, order, order.click_id)
     row = ShopOrder(
@@ -180,6 +213,8 @@ def record_order(
     if workspace_id is not None:
         row.workspace_id = workspace_id
     session.add(row)
+    session.flush()
+    _bump_rollup(session, row, orders=1, revenue=row.revenue_minor, refunded=row.refunded_minor)
     if credit.promo_code_id is not None:
         code = session.get(PromoCode, credit.promo_code_id)
         if code is not None and code.single_use and code.used_at is None:
@@ -195,7 +230,9 @@ def record_refund(session: Session, *, source: str, order_external_id: str, amou
     ).scalar_one_or_none()
     if row is None:
         raise NotFound("The refunded order is not known.", code="refund_order_unknown")
-    row.refunded_minor = min(row.revenue_minor, row.refunded_minor + max(0, amount_minor))
+    new_total = min(row.revenue_minor, row.refunded_minor + max(0, amount_minor))
+    _bump_rollup(session, row, orders=0, revenue=0, refunded=new_total - row.refunded_minor)
+    row.refunded_minor = new_total
     session.flush()
     return row
 

@@ -1,6 +1,6 @@
 """campaigns, tracking and analytics (issue 7)
 
-Tracking links with their click events and daily rollup, promo codes, shop connections (Shopify and generic
+Tracking links with their click events and daily rollup, promo codes, an attributed-orders daily rollup, shop connections (Shopify and generic
 webhooks) with delivery receipts and orders, live campaign posts with metric snapshots, report share links,
 and the campaign's attribution window, EMV values and per-influencer fee.
 
@@ -23,6 +23,47 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.create_table(
+        "order_daily",
+        sa.Column("campaign_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("influencer_key", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("link_key", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("currency", sa.String(length=3), nullable=False),
+        sa.Column("orders", sa.BigInteger(), nullable=False),
+        sa.Column("revenue_minor", sa.BigInteger(), nullable=False),
+        sa.Column("refunded_minor", sa.BigInteger(), nullable=False),
+        sa.Column("workspace_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["workspace_id"],
+            ["workspaces.id"],
+            name=op.f("fk_order_daily_workspace_id_workspaces"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_order_daily")),
+        sa.UniqueConstraint(
+            "campaign_id", "influencer_key", "link_key", "day", "currency", name="uq_order_daily_key"
+        ),
+    )
+    with op.batch_alter_table("order_daily", schema=None) as batch_op:
+        batch_op.create_index("ix_order_daily_influencer_key", ["influencer_key"], unique=False)
+        batch_op.create_index(
+            "ix_order_daily_campaign_day",
+            [
+                "campaign_id",
+                "day",
+                "currency",
+                "influencer_key",
+                "link_key",
+                "orders",
+                "revenue_minor",
+                "refunded_minor",
+            ],
+            unique=False,
+        )
+        batch_op.create_index(batch_op.f("ix_order_daily_workspace_id"), ["workspace_id"], unique=False)
+
     op.create_table(
         "shop_connections",
         sa.Column("provider", sa.String(length=20), nullable=False),
@@ -225,7 +266,11 @@ def upgrade() -> None:
         sa.UniqueConstraint("link_id", "day", name=op.f("uq_click_daily_link_id_day")),
     )
     with op.batch_alter_table("click_daily", schema=None) as batch_op:
-        batch_op.create_index("ix_click_daily_campaign_day", ["campaign_id", "day"], unique=False)
+        batch_op.create_index(
+            "ix_click_daily_campaign_day",
+            ["campaign_id", "day", "link_id", "influencer_id", "clicks"],
+            unique=False,
+        )
         batch_op.create_index(batch_op.f("ix_click_daily_workspace_id"), ["workspace_id"], unique=False)
 
     op.create_table(
@@ -417,6 +462,12 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("order_daily", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_order_daily_workspace_id"))
+        batch_op.drop_index("ix_order_daily_campaign_day")
+        batch_op.drop_index("ix_order_daily_influencer_key")
+
+    op.drop_table("order_daily")
     with op.batch_alter_table("campaigns", schema=None) as batch_op:
         batch_op.drop_column("emv_values")
         batch_op.drop_column("attribution_window_days")
