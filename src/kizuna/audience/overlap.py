@@ -226,12 +226,9 @@ def shortlist_members(
     ids = list(dict.fromkeys(influencer_ids))
     if not ids:
         return []
-    names = {
-        inf_id: name
-        for inf_id, name in session.execute(
-            select(Influencer.id, Influencer.display_name).where(Influencer.id.in_(ids))
-        )
-    }
+    names: dict[int, str] = dict(
+        session.execute(select(Influencer.id, Influencer.display_name).where(Influencer.id.in_(ids))).all()
+    )
     accounts = session.execute(
         select(SocialAccount)
         .where(SocialAccount.influencer_id.in_(ids))

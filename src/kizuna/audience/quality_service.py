@@ -340,12 +340,11 @@ def add_comments(
         raise PayloadTooLarge("Too many comments at once.", code="quality_comments_too_many")
     if replace:
         session.execute(delete(CommentSample).where(CommentSample.social_account_id == account.id))
-    post_ids = {
-        key: pid
-        for key, pid in session.execute(
+    post_ids: dict[str, int] = dict(
+        session.execute(
             select(Post.platform_post_id, Post.id).where(Post.social_account_id == account.id)
-        )
-    }
+        ).all()
+    )
     for item in items:
         text = str(item.get("text") or "").strip()
         if not text:
