@@ -2,7 +2,7 @@
 
 Model (documented with its calibration in docs/forecast-calibration.md):
 
-- Per post, ``log(reach / followers)`` and ``log(engagements / followers)`` are normal around the creator's own
+- Per post (stories excluded: their reach follows other rules), ``log(reach / followers)`` and ``log(engagements / followers)`` are normal around the creator's own
   mean. The creator's mean is unknown: its prior comes from *similar creators* (same platform and tier in the
   workspace: the spread of their means gives the prior's width, their within-creator spread the per-post noise),
   or from tier benchmarks when there are too few peers. The creator's own posts update it (normal-normal
@@ -171,7 +171,7 @@ def _account_posts(session: Session, account_ids: list[int], per_account: int = 
         select(
             Post.social_account_id, Post.reach, Post.views, Post.likes, Post.comments, Post.shares, Post.saves
         )
-        .where(Post.social_account_id.in_(account_ids))
+        .where(Post.social_account_id.in_(account_ids), Post.post_type != "story")
         .order_by(Post.social_account_id, Post.published_at.desc().nulls_last())
     ).all()
     for account_id, *values in rows:
