@@ -242,29 +242,47 @@ def _like_escape(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def influencers_by_id(session: Session, ids: Sequence[int]) -> dict[int, Influencer]:
+def influencers_by_id(session: Session, ids: Sequence[int]) -> dict[int, Any]:
+    """The columns a result row shows, as light Core rows (a page of results needs no ORM objects)."""
     if not ids:
         return {}
-    rows = session.execute(select(Influencer).where(Influencer.id.in_(list(ids)))).scalars().all()
-    return {r.id: r for r in rows}
+    rows = session.execute(
+        select(
+            T_INF.c.id,
+            T_INF.c.display_name,
+            T_INF.c.country,
+            T_INF.c.languages,
+            T_INF.c.categories,
+            T_INF.c.tier,
+            T_INF.c.max_followers,
+            T_INF.c.engagement_rate,
+        ).where(T_INF.c.id.in_(list(ids)), T_INF.c.workspace_id == _bound(session))
+    ).all()
+    return {int(r.id): r for r in rows}
 
 
-def accounts_by_influencer(session: Session, ids: Sequence[int]) -> dict[int, list[SocialAccount]]:
+def accounts_by_influencer(session: Session, ids: Sequence[int]) -> dict[int, list[Any]]:
     if not ids:
         return {}
-    rows = (
-        session.execute(
-            select(SocialAccount)
-            .where(SocialAccount.influencer_id.in_(list(ids)))
-            .order_by(SocialAccount.followers.desc().nulls_last(), SocialAccount.id)
-        )
-        .scalars()
-        .all()
-    )
-    out: dict[int, list[SocialAccount]] = {}
+    rows = session.execute(
+        select(T_ACC.c.influencer_id, T_ACC.c.platform, T_ACC.c.handle, T_ACC.c.followers, T_ACC.c.url)
+        .where(T_ACC.c.influencer_id.in_(list(ids)), T_ACC.c.workspace_id == _bound(session))
+        .order_by(T_ACC.c.followers.desc().nulls_last(), T_ACC.c.id)
+    ).all()
+    out: dict[int, list[Any]] = {}
     for r in rows:
-        out.setdefault(r.influencer_id, []).append(r)
+        out.setdefault(int(r.influencer_id), []).append(r)
     return out
+
+
+def _bound(session: Session) -> int:
+    """Core statements are not rewritten by the tenancy hook, so they name the bound workspace themselves."""
+    from kizuna.tenancy import bound_workspace
+
+    ws_id = bound_workspace(session)
+    if ws_id is None:
+        raise RuntimeError("discovery lookups need a workspace bound to the session")
+    return ws_id
 
 
 def find_by_handle(session: Session, handle: str) -> Influencer | None:
