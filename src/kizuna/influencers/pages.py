@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import Depends, Form, Request, UploadFile
+from fastapi import Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
+from starlette.datastructures import UploadFile
 
 from kizuna.config import get_settings
 from kizuna.errors import KizunaError, NotFound, ValidationFailed
