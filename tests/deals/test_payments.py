@@ -289,3 +289,26 @@ def test_days_to_pay_per_creator(client: Any, creator: Any, api: dict[str, Any])
     assert s.paid_count == 2 and s.avg_days_to_pay == 32.5 and s.max_days_to_pay == 45
     assert s.paid_late == 1 and s.open_overdue == 1
     _ = ctx, csrf_from
+
+
+def test_bank_details_are_shown_to_admins_only(client: Any, creator: Any, api: dict[str, Any]) -> None:
+    from tests.conftest import make_user_and_workspace
+
+    ctx = accepted_deal(client, creator, api)
+    r = creator.post(
+        ctx["link"]["path"] + "/payee",
+        data={
+            "csrf_token": ctx["csrf"],
+            "legal_name": "佐藤 花",
+            "entity_type": "individual",
+            "bank_details": "みずほ銀行 渋谷支店 普通 7654321",
+        },
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    login(client, api["email"])
+    assert "普通 7654321" in client.get(f"/w/{api['ws']}/deals/{ctx['deal']['id']}").text
+    make_user_and_workspace("member@acme.example", api["ws"], role="member")
+    login(client, "member@acme.example")
+    page = client.get(f"/w/{api['ws']}/deals/{ctx['deal']['id']}")
+    assert page.status_code == 200 and "7654321" not in page.text and "佐藤 花" in page.text

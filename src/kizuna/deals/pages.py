@@ -14,6 +14,7 @@ from kizuna.deals import agreement, forms, rates, service
 from kizuna.deals.actors import Actor
 from kizuna.deals.terms import FORMATS, PLATFORMS, USAGE_CHANNELS, Terms, diff_terms
 from kizuna.errors import Conflict, KizunaError, NotFound
+from kizuna.kit.crypto import decrypt
 from kizuna.models.campaign import Campaign
 from kizuna.models.campaign_influencer import CampaignInfluencer
 from kizuna.models.content_item import ContentItem
@@ -189,8 +190,20 @@ def _detail_context(ctx: Ctx, deal: Deal) -> dict[str, Any]:
         "items": items,
         "payables": payments.rows(s, deal_id=deal.id),
         "payee": payments.payee_for(s, deal.influencer_id),
+        "bank_details": _bank_details(ctx, deal),
         **_choices(),
     }
+
+
+def _bank_details(ctx: Ctx, deal: Deal) -> str:
+    """The creator's bank details, decrypted for admins only (they make the payments)."""
+    payee = payments.payee_for(ctx.session, deal.influencer_id)
+    if payee is None or not payee.bank_details_enc or not ctx.has_role("admin"):
+        return ""
+    try:
+        return decrypt(payee.bank_details_enc)
+    except KizunaError:
+        return ""
 
 
 @router.get("/w/{ws}/deals/{deal_id:int}")

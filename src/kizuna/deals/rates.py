@@ -143,36 +143,47 @@ def account_for(session: Session, influencer_id: int, platform: str) -> SocialAc
     return max(pool, key=lambda a: a.followers or 0) if pool else None
 
 
-def _unit_fee(terms: Terms, d_index: int) -> int | None:
-    for index, _seq, fee in terms.unit_fees():
-        if index == d_index:
-            return fee
-    return None
-
-
 def history(
     session: Session, *, platform: str, fmt: str, tier: str | None, currency: str, exclude_deal: int | None
 ) -> list[int]:
-    """Per-unit fees of accepted offers in this workspace for the same platform, format, tier and currency."""
+    """Per-unit fees of accepted offers in this workspace for the same platform, format, tier and currency.
+
+    Two queries whatever the number of deals: the accepted offers, then the accounts of their creators.
+    """
     q = (
         select(DealOffer, Deal)
         .join(Deal, Deal.id == DealOffer.deal_id)
         .where(DealOffer.status == "accepted", DealOffer.currency == currency)
     )
+    pairs = [(o, d) for o, d in session.execute(q).all() if exclude_deal is None or d.id != exclude_deal]
+    if not pairs:
+        return []
+    followers: dict[int, int | None] = {}
+    accounts = session.execute(
+        select(SocialAccount).where(SocialAccount.influencer_id.in_({d.influencer_id for _o, d in pairs}))
+    ).scalars()
+    best: dict[int, SocialAccount] = {}
+    for acct in accounts:
+        same = acct.platform.lower() == platform.lower()
+        current = best.get(acct.influencer_id)
+        current_same = current is not None and current.platform.lower() == platform.lower()
+        if (
+            current is None
+            or (same and not current_same)
+            or (same == current_same and (acct.followers or 0) > (current.followers or 0))
+        ):
+            best[acct.influencer_id] = acct
+    for influencer_id, acct in best.items():
+        followers[influencer_id] = acct.followers
     fees: list[int] = []
-    for offer, deal in session.execute(q).all():
-        if exclude_deal is not None and deal.id == exclude_deal:
+    for offer, deal in pairs:
+        if tier_for(followers.get(deal.influencer_id), "global") != tier:
             continue
         terms = Terms.model_validate(offer.terms)
+        unit_fees = {index: fee for index, _seq, fee in terms.unit_fees()}
         for index, d in enumerate(terms.deliverables):
-            if d.platform != platform or d.format != fmt:
-                continue
-            acct = account_for(session, deal.influencer_id, platform)
-            if tier_for(acct.followers if acct else None, "global") != tier:
-                continue
-            fee = _unit_fee(terms, index)
-            if fee:
-                fees.append(fee)
+            if d.platform == platform and d.format == fmt and unit_fees.get(index):
+                fees.append(unit_fees[index])
     return fees
 
 
