@@ -335,3 +335,36 @@ def test_review_page_approves_with_video_verification(
         version = uow.session.execute(select(ContentVersion)).scalar_one()
         it = uow.session.get(ContentItem, item)
     assert version.verdict == "compliant" and it is not None and it.status == "approved"
+
+
+def test_missing_mandatory_tags_and_mentions() -> None:
+    from kizuna.content.briefs import BriefContent, missing_mandatory
+
+    brief = BriefContent(hashtags=["#PR", "#新セラム"], mentions=["@acme_beauty"])
+    assert missing_mandatory("＃ＰＲ 使ってみました #新セラム @acme_beauty", brief) == []
+    assert missing_mandatory("#PRODUCT #新セラム2 @acme_beauty.jp", brief) == [
+        "#PR",
+        "#新セラム",
+        "@acme_beauty",
+    ]
+    assert missing_mandatory("#pr #新セラム", brief) == ["@acme_beauty"]
+
+
+def test_brief_gaps_and_comment_versions_are_shown(
+    client: Any, creator: Any, api: dict[str, Any], flow: dict[str, Any]
+) -> None:
+    csrf = login(client, api["email"])
+    client.post(
+        f"/w/{api['ws']}/deals/briefs/{api['campaign_id']}",
+        data={"csrf_token": csrf, "hashtags": "#PR\n#新セラム", "mentions": "@acme_beauty"},
+    )
+    item = flow["items"][0]["id"]
+    _draft(creator, flow, item, GOOD + " #新セラム")
+    client.post(
+        f"/w/{api['ws']}/content/{item}/request-changes", data={"csrf_token": csrf, "note": "add the mention"}
+    )
+    page = client.get(f"/w/{api['ws']}/content/{item}").text
+    assert "required by the brief" in page and "@acme_beauty" in page
+    assert '<span class="badge">v1</span>' in page
+    portal = creator.get(flow["link"]["path"], headers={"Accept-Language": "en"}).text
+    assert "required by the brief" in portal and '<span class="badge">v1</span>' in portal

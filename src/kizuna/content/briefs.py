@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 from typing import Any
 
@@ -75,3 +76,25 @@ def effective_brief(
                     data[key] = value
                     overridden.add(key)
     return BriefContent.model_validate(data), overridden
+
+
+def _tag_key(tag: str) -> str:
+    return unicodedata.normalize("NFKC", tag).strip().lower()
+
+
+def missing_mandatory(caption: str, brief: BriefContent) -> list[str]:
+    """Mandatory hashtags and mentions of the brief that the caption does not contain (width and case folded,
+    so ``＃ＰＲ`` counts as ``#pr``; a tag must not merely be the start of a longer one)."""
+    import re
+
+    text = unicodedata.normalize("NFKC", caption).lower()
+    missing = []
+    for raw in [*brief.hashtags, *brief.mentions]:
+        key = _tag_key(raw)
+        if not key:
+            continue
+        if key[0] not in "#@":
+            key = ("#" if raw in brief.hashtags else "@") + key
+        if re.search(re.escape(key) + r"(?![\w.])", text) is None:
+            missing.append(raw)
+    return missing

@@ -11,7 +11,7 @@ from fastapi import Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
-from kizuna.content import disclosure, service, uploads
+from kizuna.content import briefs, disclosure, service, uploads
 from kizuna.content.service import TRANSITIONS
 from kizuna.deals.actors import Actor
 from kizuna.errors import KizunaError, ValidationFailed
@@ -75,7 +75,10 @@ def _item_context(ctx: Ctx, item: ContentItem, a: int | None = None, b: int | No
         if media_ids
         else {}
     )
+    brief, _overridden = briefs.effective_brief(s, deal.campaign_id, deal.influencer_id)
     return {
+        "missing_tags": briefs.missing_mandatory(versions[-1].caption, brief) if versions else [],
+        "version_numbers": {v.id: v.version for v in versions},
         "item": item,
         "deal": deal,
         "influencer": influencer,

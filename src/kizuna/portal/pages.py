@@ -134,6 +134,8 @@ def _context(p: Portal) -> dict[str, Any]:
                 "versions": versions,
                 "comments": comments,
                 "checks": disclosure.checks_for(s, item)[:4],
+                "missing_tags": briefs.missing_mandatory(versions[-1].caption, brief) if versions else [],
+                "version_numbers": {v.id: v.version for v in versions},
             }
         )
     payee = payments.payee_for(s, deal.influencer_id)
