@@ -7,7 +7,7 @@ lists them for every active campaign.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,6 +16,8 @@ from kizuna.analytics.pacing import Pace
 from kizuna.models.campaign import Campaign
 from kizuna.models.campaign_influencer import CampaignInfluencer
 from kizuna.models.campaign_post import CampaignPost
+from kizuna.models.content_item import ContentItem
+from kizuna.models.deal import Deal
 from kizuna.models.influencer import Influencer
 from kizuna.models.post import Post
 
@@ -31,8 +33,11 @@ class Alert:
     params: dict[str, object]
 
 
-def campaign_alerts(session: Session, campaign: Campaign, pacing: list[Pace], today: date) -> list[Alert]:
+def campaign_alerts(
+    session: Session, campaign: Campaign, pacing: list[Pace], today: date, now: datetime | None = None
+) -> list[Alert]:
     alerts: list[Alert] = []
+    now = now or datetime.now(UTC)
     if campaign.ends_on is not None and today > campaign.ends_on:
         late = (
             session.execute(
@@ -52,6 +57,26 @@ def campaign_alerts(session: Session, campaign: Campaign, pacing: list[Pace], to
                     {"name": name, "date": campaign.ends_on.isoformat()},
                 )
             )
+    overdue = session.execute(
+        select(Influencer.display_name, ContentItem.due_at)
+        .join(Deal, Deal.id == ContentItem.deal_id)
+        .join(Influencer, Influencer.id == Deal.influencer_id)
+        .where(
+            Deal.campaign_id == campaign.id,
+            ContentItem.due_at < now,
+            ContentItem.status.in_(("draft", "in_review", "changes_requested")),
+        )
+        .order_by(ContentItem.due_at)
+    ).all()
+    for name, due in overdue:
+        alerts.append(
+            Alert(
+                "deadline_missed",
+                "high",
+                "Content from %(name)s was due on %(date)s and is not approved yet.",
+                {"name": name, "date": due.date().isoformat() if due else ""},
+            )
+        )
     bad = session.execute(
         select(CampaignPost, Post.url, Influencer.display_name)
         .join(Post, Post.id == CampaignPost.post_id)

@@ -2,8 +2,8 @@
 
 Clicks and attributed orders are read from the daily rollups (``click_daily``, ``order_daily``), never from
 the raw click events or orders, so a campaign with tens of millions of clicks renders in a few queries. A post's counts are its
-latest metric snapshot (or the registry's counts when no snapshot was taken). Spend is the agreed fee on the
-shortlist row; it is spread evenly over that influencer's posts for per-post cost ratios.
+latest metric snapshot (or the registry's counts when no snapshot was taken). Spend is the fee of the creator's accepted deal
+(deals domain) or, without one, the fee on the shortlist row; it is spread evenly over that influencer's posts for per-post cost ratios.
 Clicks, orders and spend of an influencer go to the platform of their link (clicks, link-attributed orders) or
 of their first campaign post (code-attributed orders, spend).
 """
@@ -23,6 +23,8 @@ from kizuna.models.campaign import Campaign
 from kizuna.models.campaign_influencer import CampaignInfluencer
 from kizuna.models.campaign_post import CampaignPost
 from kizuna.models.click_daily import ClickDaily
+from kizuna.models.deal import Deal
+from kizuna.models.deal_offer import DealOffer
 from kizuna.models.influencer import Influencer
 from kizuna.models.order_daily import OrderDaily
 from kizuna.models.post import Post
@@ -220,6 +222,20 @@ def campaign_results(session: Session, campaign: Campaign) -> CampaignResults:
         by_platform[order_key].conversions += int(count)
         by_platform[order_key].revenue_minor += int(revenue or 0)
 
+    # An accepted deal's fee (issue 6's deals) is the spend; the shortlist fee is the fallback.
+    deal_fees = session.execute(
+        select(Deal.influencer_id, func.sum(DealOffer.fee_minor))
+        .join(DealOffer, DealOffer.id == Deal.accepted_offer_id)
+        .where(
+            Deal.campaign_id == campaign.id,
+            Deal.status == "accepted",
+            DealOffer.currency == campaign.currency,
+        )
+        .group_by(Deal.influencer_id)
+    ).all()
+    for influencer_id, fee in deal_fees:
+        person(influencer_id)
+        fees[influencer_id] = int(fee or 0)
     for influencer_id, fee in fees.items():
         who = people[influencer_id]
         who.totals.spend_minor += fee
@@ -230,6 +246,10 @@ def campaign_results(session: Session, campaign: Campaign) -> CampaignResults:
     for who in people.values():
         by_tier[who.tier].add(who.totals)
         totals.add(who.totals)
+
+    for p in posts:
+        fee = fees.get(p.influencer_id, 0)
+        p.totals.spend_minor = fee // posts_per[p.influencer_id] if fee and posts_per[p.influencer_id] else 0
 
     notes = []
     if other_currency:

@@ -326,7 +326,35 @@ def _page_context(ctx: Ctx, campaign: Campaign) -> dict[str, Any]:
         .scalars()
         .all()
     )
+    from kizuna.models.content_item import ContentItem
+    from kizuna.models.deal import Deal
+    from kizuna.models.outreach_enrollment import OutreachEnrollment
     from kizuna.web.templating import nav_items
+
+    pipeline = {
+        "outreach": dict(
+            s.execute(
+                select(OutreachEnrollment.status, func.count(OutreachEnrollment.id))
+                .where(OutreachEnrollment.campaign_id == campaign.id)
+                .group_by(OutreachEnrollment.status)
+            ).all()
+        ),
+        "deals": dict(
+            s.execute(
+                select(Deal.status, func.count(Deal.id))
+                .where(Deal.campaign_id == campaign.id)
+                .group_by(Deal.status)
+            ).all()
+        ),
+        "content": dict(
+            s.execute(
+                select(ContentItem.status, func.count(ContentItem.id))
+                .join(Deal, Deal.id == ContentItem.deal_id)
+                .where(Deal.campaign_id == campaign.id)
+                .group_by(ContentItem.status)
+            ).all()
+        ),
+    }
 
     sections = {k for k, _label in nav_items()}
     return {
@@ -357,6 +385,7 @@ def _page_context(ctx: Ctx, campaign: Campaign) -> dict[str, Any]:
         "fmt_number": views.fmt_number,
         "kpi_columns": KPI_COLUMNS,
         "row_limit": PAGE_ROWS,
+        "pipeline": pipeline,
     }
 
 
