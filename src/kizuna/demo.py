@@ -16,6 +16,7 @@ from kizuna.accounts import service
 from kizuna.config import get_settings
 from kizuna.db import get_engine, unit_of_work
 from kizuna.kit.crypto import new_token
+from kizuna.kit.time import utcnow
 from kizuna.models.user import User
 from kizuna.models.workspace import Workspace
 from kizuna.tenancy import bind_workspace
@@ -145,7 +146,7 @@ def _seed(session: Session, ws: Workspace, *, influencers: int, seed: int, conso
         synthetic.write_to_db(
             session,
             ws.id,
-            synthetic.generate(seed, influencers),
+            synthetic.generate(seed, influencers, as_of=utcnow()),
             batch_size=100,
             on_batch=lambda counts: progress.advance(task, counts.influencers),
         )
