@@ -73,10 +73,9 @@ class MinHash:
             return cls(np.full(num_perm, _MAX_HASH, dtype=np.uint64), 0, seed)
         sig = np.full(num_perm, _MAX_HASH, dtype=np.uint64)
         # chunks keep the (chunk x num_perm) matrix small for very large sets
-        for start in range(0, hashes.size, 4096):
-            chunk = hashes[start : start + 4096]
-            values = (np.outer(chunk, a) + b) % _PRIME
-            sig = np.minimum(sig, values.min(axis=0))
+        for start in range(0, hashes.size, 8192):
+            chunk = hashes[start : start + 8192]
+            sig = np.minimum(sig, ((np.outer(chunk, a) + b) % _PRIME).min(axis=0))
         return cls(sig, int(hashes.size), seed)
 
     def jaccard(self, other: MinHash) -> float:
