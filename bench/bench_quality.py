@@ -138,7 +138,7 @@ def main() -> None:
         f"(median {statistics.median(len(c) for c in captions):.0f} characters).",
         "",
         "MinHash is slower than exact sets at this size on one machine: its value is memory and storage (256 numbers "
-        "per creator instead of every username), which is why exact Jaccard is used up to 5,000 per set.",
+        "per creator instead of every username), which is why exact Jaccard is used up to 50,000 per set.",
         "",
     ]
     out = ROOT / "docs" / "benchmarks" / "audience-quality.md"
