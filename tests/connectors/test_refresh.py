@@ -211,3 +211,24 @@ def test_settings_page_never_shows_secrets(env: FakePlatforms, client: Any, owne
     assert r.status_code == 422
     client.cookies.set("kizuna_lang", "ja")
     assert "データ連携" in client.get("/w/acme/connectors").text
+
+
+def test_cli_refresh_account_and_workspace(env: FakePlatforms, owner: dict[str, Any]) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from kizuna.cli.main import app
+
+    ids = _accounts(owner)
+    runner = CliRunner()
+    r = runner.invoke(
+        app, ["connectors", "refresh", "--workspace", "acme", "--account", str(ids["youtube"]), "--json"]
+    )
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.output)["followers"] == 45_600
+    r = runner.invoke(app, ["connectors", "refresh", "--workspace", "acme", "--json"])
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.output) == {"refreshed": 2, "failed": 0, "stopped": 0}
+    r = runner.invoke(app, ["connectors", "refresh", "--workspace", "nope"])
+    assert r.exit_code == 2 and "workspace_not_found" in r.output
