@@ -41,7 +41,7 @@ def test_japanese_agreement_has_every_clause(client: Any, creator: Any, api: dic
         "16 CFR Part 255",
         "【PR】",
         "投稿の日から30日以内",
-        "brand_website",
+        "委託者のウェブサイト",
         "90日間",
         "広告ホワイトリスト",
         "skincare",
@@ -66,7 +66,8 @@ def test_english_agreement_and_reissue(
     assert a["language"] == "en" and a["version"] == 2
     for needle in (
         "Influencer Content Agreement",
-        "1 × reel on instagram",
+        "1 × reel on Instagram",
+        "the Brand's website",
         "within 30 days after its publication",
         "Article 5(3) of the Act against Unjustifiable Premiums",
         "FTC Guides",

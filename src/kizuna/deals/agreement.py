@@ -63,6 +63,34 @@ FORMAT_LABELS = {
         "live": "ライブ配信",
     },
 }
+USAGE_LABELS = {
+    "en": {
+        "organic_brand_social": "the Brand's own social media accounts",
+        "brand_website": "the Brand's website",
+        "paid_ads": "paid advertising",
+        "email": "e-mail newsletters",
+        "print": "printed materials",
+        "in_store": "in-store displays",
+    },
+    "ja": {
+        "organic_brand_social": "委託者のSNSアカウント",
+        "brand_website": "委託者のウェブサイト",
+        "paid_ads": "有料広告",
+        "email": "メールマガジン",
+        "print": "印刷物",
+        "in_store": "店頭掲示",
+    },
+}
+PLATFORM_LABELS = {
+    "instagram": "Instagram",
+    "tiktok": "TikTok",
+    "youtube": "YouTube",
+    "x": "X",
+    "threads": "Threads",
+    "facebook": "Facebook",
+    "line": "LINE",
+    "twitch": "Twitch",
+}
 CLOCK_LABELS = {
     "en": {"approval": "approval", "publication": "publication"},
     "ja": {"approval": "承認", "publication": "投稿"},
@@ -107,7 +135,7 @@ def build_context(
 
     deliverables = [
         {
-            "platform": d.platform,
+            "platform": PLATFORM_LABELS.get(d.platform, d.platform),
             "format_label": FORMAT_LABELS[loc][d.format],
             "count": d.count,
             "due_dates": [x.isoformat() for x in d.due_dates],
@@ -142,7 +170,10 @@ def build_context(
         "net_days": terms.payment.net_days,
         "clock_start_label": CLOCK_LABELS[loc][terms.payment.clock_start],
         "disclosure": terms.disclosure.model_dump(),
-        "usage": terms.usage.model_dump(),
+        "usage": {
+            **terms.usage.model_dump(),
+            "channels": [USAGE_LABELS[loc].get(c, c) for c in terms.usage.channels],
+        },
         "exclusivity": terms.exclusivity.model_dump(),
         "cancellation_notice_days": terms.cancellation_notice_days,
         "kill_fee_pct": terms.kill_fee_pct,
