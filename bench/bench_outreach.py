@@ -170,9 +170,20 @@ def main() -> None:
         floor_before = floor_loop((pre * (N // max(1, len(pre)) + 1))[:N])
         t0 = time.perf_counter()
         rec = engine.reconcile()
+        prof = None
+        if os.environ.get("KIZUNA_BENCH_PROFILE"):
+            import cProfile
+
+            prof = cProfile.Profile()
+            prof.enable()
         with unit_of_work() as uow:
             claim = engine.claim_due(uow.session, limit=N)
         t_claim = time.perf_counter()
+        if prof is not None:
+            import pstats
+
+            prof.disable()
+            pstats.Stats(prof).sort_stats("tottime").print_stats(25)
         delivery = engine.deliver(claim.claimed)
         kizuna_s = time.perf_counter() - t0
         claim_s = t_claim - t0

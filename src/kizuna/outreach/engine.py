@@ -34,7 +34,7 @@ from datetime import datetime, timedelta
 from email.utils import format_datetime, make_msgid
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -387,7 +387,7 @@ def claim_due(
     recipients = load_recipients(session, sorted({e.influencer_id for e in enrollments}))
     suppressed = _suppressed_set(session, {(e.workspace_id, e.to_email) for e in enrollments})
     last_out = _last_outbound(session, [e.id for e in enrollments])
-    created: list[OutreachMessage] = []
+    created: list[dict[str, Any]] = []
     contacted: list[tuple[int, int | None, int]] = []
 
     for enr in enrollments:
@@ -502,44 +502,54 @@ def claim_due(
             stats.blocked += 1
             continue
         language = "ja" if any(ord(ch) > 0x3000 for ch in body_src[:400]) else "en"
-        message = OutreachMessage(
-            workspace_id=enr.workspace_id,
-            direction="out",
-            kind="sequence",
-            status="sending",
-            enrollment_id=enr.id,
-            influencer_id=enr.influencer_id,
-            mailbox_id=mailbox.id,
-            template_id=step.get("template_id"),
-            step_index=enr.next_step,
-            variant=key,
-            tier=recipient.influencer.tier or "",
-            idempotency_key=f"enr:{enr.id}:step:{enr.next_step}",
-            message_id=new_message_id(mailbox),
-            in_reply_to=in_reply_to,
-            references=references,
-            subject=subject,
-            from_addr=mailbox.from_email,
-            to_addr=enr.to_email,
-            body_text=rendered.body.rstrip() + legal_footer(workspace, url, language),
-            claimed_by=PROCESS_TOKEN,
-            claimed_at=now,
-        )
-        session.add(message)
+        message = {
+            "workspace_id": enr.workspace_id,
+            "direction": "out",
+            "kind": "sequence",
+            "status": "sending",
+            "enrollment_id": enr.id,
+            "influencer_id": enr.influencer_id,
+            "mailbox_id": mailbox.id,
+            "template_id": step.get("template_id"),
+            "step_index": enr.next_step,
+            "variant": key,
+            "tier": recipient.influencer.tier or "",
+            "idempotency_key": f"enr:{enr.id}:step:{enr.next_step}",
+            "message_id": new_message_id(mailbox),
+            "in_reply_to": in_reply_to,
+            "references": references,
+            "subject": subject,
+            "from_addr": mailbox.from_email,
+            "to_addr": enr.to_email,
+            "body_text": rendered.body.rstrip() + legal_footer(workspace, url, language),
+            "claimed_by": PROCESS_TOKEN,
+            "claimed_at": now,
+            "created_at": now,
+        }
         capacity.take(mailbox)
         enr.mailbox_id = mailbox.id
         if previous is None:
-            enr.thread_message_id = message.message_id
+            enr.thread_message_id = str(message["message_id"])
             enr.thread_subject = subject
         enr.next_step += 1
         enr.next_due_at = None
-        last_out[enr.id] = message
         created.append(message)
         contacted.append((enr.workspace_id, enr.campaign_id, enr.influencer_id))
     session.flush()
+    if created:
+        # One multi-row INSERT instead of an ORM object per message (10,000 steps claim in seconds). The
+        # UNIQUE idempotency key still makes a second claim of the same step fail the whole transaction.
+        session.execute(insert(OutreachMessage), created)
+        keys = [str(m["idempotency_key"]) for m in created]
+        for i in range(0, len(keys), 500):
+            stats.claimed += [
+                int(r[0])
+                for r in session.execute(
+                    select(OutreachMessage.id).where(OutreachMessage.idempotency_key.in_(keys[i : i + 500]))
+                )
+            ]
     service.advance_stages(session, contacted, to="contacted", only_from=("prospect",))
     session.flush()
-    stats.claimed = [m.id for m in created]
     return stats
 
 
