@@ -193,3 +193,39 @@ def test_every_outreach_page_string_has_a_japanese_translation() -> None:
     catalog = i18n.catalog("ja")
     missing = sorted(s for s in found if s not in catalog)
     assert missing == []
+
+
+def test_metrics_by_step_variant_and_tier(db: object) -> None:
+    from sqlalchemy import select as sa_select
+
+    from kizuna.db import unit_of_work
+    from kizuna.kit.time import utcnow
+    from kizuna.models.outreach_message import OutreachMessage
+    from tests.conftest import make_user_and_workspace
+
+    ws = make_user_and_workspace()
+    with unit_of_work() as uow:
+        s = uow.session
+        for i in range(40):
+            variant = "A" if i % 2 else "B"
+            s.add(
+                OutreachMessage(
+                    workspace_id=ws["workspace_id"],
+                    direction="out",
+                    kind="sequence",
+                    status="bounced" if i % 10 == 0 else "sent",
+                    step_index=0,
+                    variant=variant,
+                    tier="micro" if i < 30 else "nano",
+                    message_id=f"<m{i}@x>",
+                    replied_at=utcnow() if (variant == "B" and i % 4 == 0 and i % 10) else None,
+                )
+            )
+    with unit_of_work() as uow:
+        step = metrics.breakdown(uow.session, "step")
+        assert [(r.key, r.sent, r.bounced, r.delivered) for r in step] == [("step 1", 40, 4, 36)]
+        by_variant = {r.key: r for r in metrics.breakdown(uow.session, "variant")}
+        assert by_variant["step 1 / B"].replied > 0 and by_variant["step 1 / A"].replied == 0
+        tiers = {r.key: r.sent for r in metrics.breakdown(uow.session, "tier")}
+        assert tiers == {"micro": 30, "nano": 10}
+        assert len(uow.session.execute(sa_select(OutreachMessage)).all()) == 40
