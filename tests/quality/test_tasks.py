@@ -47,3 +47,16 @@ def test_periodic_jobs_are_registered() -> None:
     assert {"kizuna.audience.tasks", "kizuna.connectors.tasks"} <= set(load_all_tasks())
     names = {t.name for t in huey._registry.periodic_tasks}
     assert {"audience.recompute_stale", "connectors.refresh_due"} <= names
+
+
+def test_large_workspaces_are_rescored_in_chained_batches(
+    workspace: dict[str, Any], monkeypatch: Any
+) -> None:
+    ws_id = workspace["workspace_id"]
+    load_synthetic(ws_id, 3)
+    monkeypatch.setattr(tasks, "PER_RUN", 2)
+    monkeypatch.setattr(huey, "immediate", True)  # run the chained jobs in-process
+    before = len(tasks.stale_accounts(ws_id, limit=1_000))
+    assert before > 2
+    assert tasks.recompute_stale.call_local() == 2  # the nightly pass does one batch and chains the rest
+    assert tasks.stale_accounts(ws_id) == []

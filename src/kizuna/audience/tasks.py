@@ -1,8 +1,11 @@
 """Background recomputation of Audience Quality Scores.
 
-``audience.recompute_account`` runs after a follower sample or comment upload (enqueued after commit), and a
-nightly pass rescored accounts whose data changed since their last score: a newer refresh, sample or comment.
-Each account is scored in its own transaction.
+``audience.recompute_account`` rescores one account (for other domains to enqueue after they change an account's
+data). A nightly pass rescores accounts whose data changed since their last score (a newer refresh, sample or
+comment, or no score yet), one batch of :data:`PER_RUN` per workspace; a workspace with more enqueues
+``audience.recompute_batch``, which takes the next batch after the previous one committed and enqueues itself
+again until nothing is stale, so a large import is rescored without one long transaction or job. Each account is
+scored in its own transaction.
 """
 
 from __future__ import annotations
@@ -41,7 +44,7 @@ def recompute_account(account_id: int, workspace_id: int) -> float | None:
     return recompute_account_now(account_id, workspace_id, "upload")
 
 
-def stale_accounts(workspace_id: int, limit: int = PER_RUN) -> list[int]:
+def stale_accounts(workspace_id: int, limit: int | None = None) -> list[int]:
     """Accounts never scored, or whose refresh, sample or comments are newer than their latest score."""
     with unit_of_work() as uow:
         s = uow.session
@@ -77,12 +80,12 @@ def stale_accounts(workspace_id: int, limit: int = PER_RUN) -> list[int]:
                 )
             )
             .order_by(SocialAccount.id)
-            .limit(limit)
+            .limit(limit if limit is not None else PER_RUN)
         )
         return list(s.execute(q).scalars())
 
 
-def recompute_workspace(workspace_id: int, limit: int = PER_RUN) -> int:
+def recompute_workspace(workspace_id: int, limit: int | None = None) -> int:
     done = 0
     for account_id in stale_accounts(workspace_id, limit):
         recompute_account_now(account_id, workspace_id, "scheduled")
@@ -90,8 +93,22 @@ def recompute_workspace(workspace_id: int, limit: int = PER_RUN) -> int:
     return done
 
 
+@huey.task(name="audience.recompute_batch")
+def recompute_batch(workspace_id: int) -> int:
+    done = recompute_workspace(workspace_id)
+    if done >= PER_RUN:
+        recompute_batch(workspace_id)
+    return done
+
+
 @huey.periodic_task(crontab(minute="41", hour="2"), name="audience.recompute_stale")
 def recompute_stale() -> int:
     with unit_of_work() as uow:
         ids = list(uow.session.execute(select(Workspace.id)).scalars())
-    return sum(recompute_workspace(ws_id) for ws_id in ids)
+    total = 0
+    for ws_id in ids:
+        done = recompute_workspace(ws_id)
+        total += done
+        if done >= PER_RUN:
+            recompute_batch(ws_id)
+    return total
