@@ -368,10 +368,13 @@ def poll_mailbox(mailbox_id: int, *, engine: Engine | None = None) -> PollStats:
             mb.imap_uidvalidity,
             mb.workspace_id,
         )
+        since = (mb.created_at - timedelta(days=2)).date()
     if settings is None:
         return PollStats()
     try:
-        result = imap_client.fetch_new(settings, folder, after_uid=after_uid, uidvalidity=validity)
+        result = imap_client.fetch_new(
+            settings, folder, after_uid=after_uid, uidvalidity=validity, since=since
+        )
     except imap_client.ImapError as exc:
         with unit_of_work(engine) as uow:
             mb2 = uow.session.get(OutreachMailbox, mailbox_id)

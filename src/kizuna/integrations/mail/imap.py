@@ -11,6 +11,7 @@ import ssl
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
+from datetime import date
 
 UIDVALIDITY_RE = re.compile(rb"UIDVALIDITY (\d+)")
 UID_RE = re.compile(rb"UID (\d+)")
@@ -84,13 +85,23 @@ def _select(conn: imaplib.IMAP4, folder: str) -> int:
 
 
 def fetch_new(
-    settings: ImapSettings, folder: str, *, after_uid: int, uidvalidity: int | None, batch: int = 200
+    settings: ImapSettings,
+    folder: str,
+    *,
+    after_uid: int,
+    uidvalidity: int | None,
+    since: date | None = None,
+    batch: int = 200,
 ) -> FetchResult:
-    """Messages with a UID above ``after_uid`` (all of them when the folder's UIDVALIDITY changed)."""
+    """Messages with a UID above ``after_uid``. On a first poll, or when the folder's UIDVALIDITY changed,
+    only messages dated ``since`` or later (a connected mailbox's years of history are not downloaded)."""
     with connect(settings) as conn:
         validity = _select(conn, folder)
         start = after_uid + 1 if uidvalidity == validity else 1
-        typ, data = conn.uid("SEARCH", f"UID {start}:*")
+        if uidvalidity != validity and since is not None:
+            typ, data = conn.uid("SEARCH", "SINCE", since.strftime("%d-%b-%Y"))
+        else:
+            typ, data = conn.uid("SEARCH", f"UID {start}:*")
         if typ != "OK":
             raise ImapError("UID SEARCH failed")
         uids = [int(u) for u in (data[0] or b"").split() if int(u) >= start]
@@ -108,11 +119,14 @@ def fetch_new(
                     if m:
                         out.append(FetchedMail(uid=int(m.group(1)), raw=bytes(item[1])))
         out.sort(key=lambda f: f.uid)
-        last = (
-            max([after_uid if uidvalidity == validity else 0, *uids])
-            if uids
-            else (after_uid if uidvalidity == validity else 0)
-        )
+        if uids:
+            last = max([after_uid if uidvalidity == validity else 0, *uids])
+        elif uidvalidity == validity:
+            last = after_uid
+        else:
+            # Fresh start with nothing recent: remember where the folder ends so the next poll stays incremental.
+            _typ, nxt = conn.response("UIDNEXT")
+            last = max(0, int(nxt[0]) - 1) if nxt and nxt[0] else 0
         return FetchResult(uidvalidity=validity, messages=out, last_uid=last)
 
 
