@@ -206,3 +206,46 @@ def test_one_open_deal_per_creator_and_campaign(client: Any, api: dict[str, Any]
         headers=api["h"],
     )
     assert r.status_code == 409 and r.json()["error"]["code"] == "deal_exists"
+
+
+def test_cancel_applies_the_cancellation_clause(client: Any, creator: Any, api: dict[str, Any]) -> None:
+    from kizuna.models.payable import Payable
+    from tests.deals.conftest import accepted_deal
+
+    ctx = accepted_deal(client, creator, api)  # reel + 2 stories, ¥200,000, kill fee 50%
+    deal_id = ctx["deal"]["id"]
+    items = client.get(f"/api/v1/w/{api['ws']}/deals/{deal_id}/content", headers=api["h"]).json()
+    reel, story1 = items[0]["id"], items[1]["id"]
+    base = f"/api/v1/w/{api['ws']}/deals/content"
+    for item in (reel, story1):
+        r = creator.post(
+            ctx["link"]["path"] + f"/content/{item}/draft",
+            data={"csrf_token": ctx["csrf"], "caption": "【PR】#ad"},
+        )
+        assert r.status_code == 200
+    client.post(f"{base}/{reel}/approve", json={}, headers=api["h"])
+    assert (
+        client.post(
+            f"{base}/{reel}/publish", json={"url": "https://instagram.com/reel/1"}, headers=api["h"]
+        ).status_code
+        == 200
+    )
+    r = client.post(
+        f"/api/v1/w/{api['ws']}/deals/{deal_id}/cancel", json={"reason": "campaign stopped"}, headers=api["h"]
+    )
+    assert r.status_code == 200 and r.json()["status"] == "cancelled"
+    with unit_of_work() as uow:
+        rows = {p.content_item_id: p for p in uow.session.execute(select(Payable)).scalars()}
+    assert set(rows) == {reel, story1}  # the untouched story lost its payable
+    assert rows[reel].gross_minor == 66667 and rows[reel].clock_start == "publication"
+    assert rows[story1].gross_minor == 66667 * 50 // 100 and rows[story1].status == "scheduled"
+    assert rows[story1].due_at is not None
+    assert _stage() == "declined"
+    assert creator.get(ctx["link"]["path"]).status_code == 403
+    assert (
+        client.post(f"/api/v1/w/{api['ws']}/deals/{deal_id}/cancel", json={}, headers=api["h"]).status_code
+        == 409
+    )
+    with unit_of_work() as uow:
+        log = uow.session.execute(select(AuditLog).where(AuditLog.action == "deal.cancelled")).scalar_one()
+    assert log.data["reason"] == "campaign stopped" and len(log.data["kill_fees"]) == 1

@@ -17,6 +17,7 @@ from kizuna.deals.schemas import (
     AgreementOut,
     CheckOut,
     ContentItemOut,
+    DealCancel,
     DealCreate,
     DealDetail,
     DealOut,
@@ -220,6 +221,12 @@ def decline(ctx: CtxDep, deal_id: int, body: OfferAnswer) -> Any:
         expected_version=body.expected_version,
         reason=body.reason,
     )
+
+
+@router.post("/{deal_id:int}/cancel", response_model=DealOut)
+def cancel(ctx: CtxDep, deal_id: int, body: DealCancel | None = None) -> Any:
+    """Cancel (admin): published work keeps its fee, drafted work becomes the kill fee, the rest is dropped."""
+    return service.cancel(ctx, ctx.get(Deal, deal_id), reason=body.reason if body is not None else "")
 
 
 @router.get("/{deal_id:int}/rate-guidance")

@@ -269,6 +269,16 @@ def decline(
     return _redirect(f"{_base(ctx)}/{deal.id}")
 
 
+@router.post("/w/{ws}/deals/{deal_id:int}/cancel")
+def cancel(request: Request, ctx: CtxDep, deal_id: int, reason: Annotated[str, Form()] = "") -> Response:
+    deal = ctx.get(Deal, deal_id)
+    try:
+        service.cancel(ctx, deal, reason=reason)
+    except KizunaError as exc:
+        return _detail_error(request, ctx, deal_id, exc)
+    return _redirect(f"{_base(ctx)}/{deal.id}")
+
+
 @router.post("/w/{ws}/deals/{deal_id:int}/agreement")
 def reissue(request: Request, ctx: CtxDep, deal_id: int, language: Annotated[str, Form()] = "ja") -> Response:
     deal = ctx.get(Deal, deal_id)

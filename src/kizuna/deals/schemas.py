@@ -34,6 +34,12 @@ class OfferAnswer(BaseModel):
     reason: str = ""
 
 
+class DealCancel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = ""
+
+
 class OfferOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 

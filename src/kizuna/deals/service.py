@@ -9,6 +9,8 @@ Every step writes an audit row in the same transaction.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -188,3 +190,56 @@ def reissue_agreement(ctx: Ctx, deal: Deal, language: str) -> DealAgreement:
         raise Conflict("The deal has no accepted offer yet.", code="deal_not_accepted")
     offer = ctx.get(DealOffer, deal.accepted_offer_id)
     return agreement.issue(Actor.from_ctx(ctx), deal, offer, language)
+
+
+def cancel(ctx: Ctx, deal: Deal, *, reason: str = "") -> Deal:
+    """The brand cancels the deal, applying the cancellation clause of the accepted terms.
+
+    Published deliverables keep their full fee; drafted but unpublished ones become a kill fee (the terms'
+    ``kill_fee_pct`` of their fee) due ``net_days`` from now; untouched ones lose their payable. Paid payables
+    are never changed. The portal closes for a cancelled deal.
+    """
+    from kizuna.models.content_item import ContentItem
+    from kizuna.models.content_version import ContentVersion
+    from kizuna.models.payable import Payable
+
+    ctx.require("admin")
+    if deal.status not in ("negotiating", "accepted"):
+        raise Conflict("This deal is already closed.", code="deal_closed")
+    s = ctx.session
+    now = utcnow()
+    kill_fees: list[dict[str, int]] = []
+    if deal.status == "negotiating":
+        latest = latest_offer(s, deal)
+        if latest is not None and latest.status == "open":
+            latest.status = "declined"
+    else:
+        assert deal.accepted_offer_id is not None
+        terms = Terms.model_validate(ctx.get(DealOffer, deal.accepted_offer_id).terms)
+        items = {
+            i.id: i for i in s.execute(select(ContentItem).where(ContentItem.deal_id == deal.id)).scalars()
+        }
+        drafted = set(
+            s.execute(
+                select(ContentVersion.item_id).where(ContentVersion.item_id.in_(list(items) or [0]))
+            ).scalars()
+        )
+        for p in list(s.execute(select(Payable).where(Payable.deal_id == deal.id)).scalars()):
+            item = items.get(p.content_item_id) if p.content_item_id is not None else None
+            if p.status == "paid" or (item is not None and item.status == "published"):
+                continue
+            if item is not None and item.id in drafted and terms.kill_fee_pct > 0:
+                p.gross_minor = p.gross_minor * terms.kill_fee_pct // 100
+                p.description = f"{p.description} (kill fee {terms.kill_fee_pct}%)"[:300]
+                p.clock_start = "cancellation"
+                p.clock_started_at = now
+                p.due_at = now + timedelta(days=p.net_days)
+                p.status = "scheduled"
+                kill_fees.append({"payable_id": p.id, "gross_minor": p.gross_minor})
+            else:
+                s.delete(p)
+    deal.status = "cancelled"
+    deal.closed_at = now
+    pipeline.advance(s, deal, "declined")
+    ctx.audit("deal.cancelled", deal, {"reason": reason[:500], "kill_fees": kill_fees})
+    return deal
