@@ -174,3 +174,17 @@ def test_overlap_matrix_page_and_api(client: Any, owner: dict[str, Any]) -> None
     assert page.status_code == 200 and 'data-testid="overlap-matrix"' in page.text and "50%" in page.text
     assert client.get("/w/acme/audience/overlap").status_code == 200
     assert client.get("/w/acme/audience/overlap?campaign_id=999999").status_code == 404
+
+
+def test_viewers_see_the_breakdown_without_write_forms(client: Any, owner: dict[str, Any]) -> None:
+    from tests.conftest import make_user_and_workspace
+
+    load_synthetic(owner["workspace_id"], 1)
+    account_id = _accounts(owner["workspace_id"])[0][0]
+    make_user_and_workspace("viewer@example.com", "acme", role="viewer")
+    csrf = login(client, "viewer@example.com")
+    page = client.get(f"/w/acme/audience/accounts/{account_id}")
+    assert page.status_code == 200 and "How the score is built" in page.text
+    assert "Override the score" not in page.text and "Upload and score" not in page.text
+    r = client.post(f"/w/acme/audience/accounts/{account_id}/recompute", data={"csrf_token": csrf})
+    assert r.status_code == 403
