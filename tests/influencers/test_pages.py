@@ -49,8 +49,10 @@ def test_list_profile_and_edit(client: Any, owner: dict[str, Any]) -> None:
                                                "country": "IN", "emails": "a@example.com"}, follow_redirects=False)
     assert r.status_code == 303
     assert "T-Series Music" in client.get(f"{base}/{top}").text
-    r = client.get(f"{base}/{top}", headers={"Cookie": "kizuna_lang=ja"})
-    assert r.status_code == 200
+    client.cookies.set("kizuna_lang", "ja")
+    r = client.get(f"{base}/{top}")
+    assert r.status_code == 200 and "アカウントとエンゲージメント" in r.text and "再生数" in r.text
+    assert "すべてのインフルエンサー" in client.get(base).text
 
 
 def test_bulk_lists_and_merge(client: Any, owner: dict[str, Any]) -> None:
