@@ -128,6 +128,7 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     rejected: int = 0
+    duplicates: int = 0
     errors: list[RowError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     file_format: str = ""
@@ -804,6 +805,7 @@ class _Writer:
             key = (r.platform, r.handle_key)
             if key in by_key:
                 result.unchanged += 1
+                result.duplicates += 1
             by_key[key] = r
         rows = list(by_key.values())
         existing: dict[tuple[str, str], Any] = {}
@@ -1208,6 +1210,11 @@ def run_import(
                 writer.conn = session.connection()
         writer.finish()
         session.flush()
+        if result.duplicates:
+            result.warnings.append(
+                f"{result.duplicates} rows repeat a platform + handle that appears later in the same batch of the "
+                "file; the later row was used (counted as unchanged)"
+            )
     finally:
         if nested is not None:
             nested.rollback()

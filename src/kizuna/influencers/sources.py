@@ -387,17 +387,15 @@ def auto_mapping(
     has_handle = "handle" in mapping.values()
     has_name = "display_name" in mapping.values()
     if ambiguous:
+        # most handle-like first; YouTube channel "handles" may contain spaces, so the best column wins even
+        # when few of its values look like @handles
         scored = sorted(ambiguous, key=lambda i: (-handle_likeness(column(i)), i))
         for i in ambiguous:
             mapping.pop(i)
-        if not has_handle and handle_likeness(column(scored[0])) >= 0.5:
-            mapping[scored[0]] = "handle"
-            has_handle = True
-            scored = scored[1:]
+        if not has_handle:
+            mapping[scored.pop(0)] = "handle"
         if not has_name and scored:
-            mapping[scored[-1] if has_handle else scored[0]] = "display_name"
-        elif not has_handle and scored:
-            mapping[scored[0]] = "handle"
+            mapping[scored[0]] = "display_name"
     for i, f in list(mapping.items()):
         if f in NUMERIC_FIELDS and sample:
             share = numeric_share(column(i))
