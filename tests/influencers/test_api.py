@@ -19,8 +19,15 @@ def test_crud_and_accounts(client: Any, owner: dict[str, Any]) -> None:
         "emails": ["Hanako@Example.com"],
         "country": "日本",
         "categories": ["beauty"],
-        "accounts": [{"platform": "Instagram", "handle": "@hanako", "followers": 12000, "avg_likes": 500,
-                      "avg_comments": 20}],
+        "accounts": [
+            {
+                "platform": "Instagram",
+                "handle": "@hanako",
+                "followers": 12000,
+                "avg_likes": 500,
+                "avg_comments": 20,
+            }
+        ],
     }
     r = c.post(f"{base}/influencers", json=body, headers=h)
     assert r.status_code == 201, r.text
@@ -40,8 +47,11 @@ def test_crud_and_accounts(client: Any, owner: dict[str, Any]) -> None:
     dup = {"display_name": "Copy", "accounts": [{"platform": "instagram", "handle": "HANAKO"}]}
     r = c.post(f"{base}/influencers", json=dup, headers=h)
     assert r.status_code == 409 and r.json()["error"]["code"] == "account_exists"
-    r = c.post(f"{base}/influencers/{iid}/accounts", json={"platform": "tiktok", "handle": "hanako_tt",
-                                                           "followers": 150000}, headers=h)
+    r = c.post(
+        f"{base}/influencers/{iid}/accounts",
+        json={"platform": "tiktok", "handle": "hanako_tt", "followers": 150000},
+        headers=h,
+    )
     assert r.status_code == 201 and r.json()["max_followers"] == 150000 and r.json()["tier"] == "mid"
     tiktok = next(a for a in r.json()["accounts"] if a["platform"] == "tiktok")
     r = c.patch(f"{base}/influencers/{iid}/accounts/{tiktok['id']}", json={"followers": 90000}, headers=h)
@@ -80,10 +90,23 @@ def test_bulk_upsert_and_row_errors(client: Any, owner: dict[str, Any]) -> None:
 
 def test_merge_and_lists(client: Any, owner: dict[str, Any]) -> None:
     c, base, h = _api(client, owner)
-    a = c.post(f"{base}/influencers", json={"display_name": "Mika", "accounts": [
-        {"platform": "instagram", "handle": "mika", "followers": 5000}]}, headers=h).json()
-    b = c.post(f"{base}/influencers", json={"display_name": "Mika", "emails": ["m@example.com"], "accounts": [
-        {"platform": "youtube", "handle": "mika_yt", "followers": 20000}]}, headers=h).json()
+    a = c.post(
+        f"{base}/influencers",
+        json={
+            "display_name": "Mika",
+            "accounts": [{"platform": "instagram", "handle": "mika", "followers": 5000}],
+        },
+        headers=h,
+    ).json()
+    b = c.post(
+        f"{base}/influencers",
+        json={
+            "display_name": "Mika",
+            "emails": ["m@example.com"],
+            "accounts": [{"platform": "youtube", "handle": "mika_yt", "followers": 20000}],
+        },
+        headers=h,
+    ).json()
     lst = c.post(f"{base}/influencer-lists", json={"name": "Spring"}, headers=h).json()
     r = c.post(f"{base}/influencer-lists/{lst['id']}/members", json={"influencer_ids": [b["id"]]}, headers=h)
     assert r.json()["members"] == 1

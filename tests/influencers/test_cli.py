@@ -33,7 +33,9 @@ def test_import_json_output_is_exactly_the_documented_object(owner: dict[str, An
 def test_dry_run_and_api_payload_format(owner: dict[str, Any]) -> None:
     runner = CliRunner()
     path = shared_file("data/api_shapes/instagram_business_discovery.json")
-    out = runner.invoke(app, ["import", "influencers", str(path), "--format", "instagram", "--dry-run", "--json"])
+    out = runner.invoke(
+        app, ["import", "influencers", str(path), "--format", "instagram", "--dry-run", "--json"]
+    )
     assert json.loads(out.stdout)["imported"] == 1
     out = runner.invoke(app, ["import", "influencers", str(path), "--json"])
     assert json.loads(out.stdout)["imported"] == 1  # the dry run wrote nothing
@@ -55,8 +57,9 @@ def test_export(owner: dict[str, Any], tmp_path: Path) -> None:
     CliRunner().invoke(app, ["import", "influencers", str(src)])
     for fmt in ("csv", "xlsx", "json"):
         out_path = tmp_path / f"out.{fmt}"
-        out = CliRunner().invoke(app, ["export", "influencers", "--workspace", "acme", "--format", fmt, "-o",
-                                       str(out_path)])
+        out = CliRunner().invoke(
+            app, ["export", "influencers", "--workspace", "acme", "--format", fmt, "-o", str(out_path)]
+        )
         assert out.exit_code == 0, out.output
         assert out_path.stat().st_size > 0
     assert "@a" in (tmp_path / "out.csv").read_text(encoding="utf-8-sig") or "a,https" in (

@@ -48,7 +48,9 @@ def test_top_instagram_numbers(owner: dict[str, Any]) -> None:
     assert result.rejected == 0, result.errors
     with unit_of_work() as uow:
         bind_workspace(uow.session, owner["workspace_id"])
-        acc = uow.session.execute(select(SocialAccount).where(SocialAccount.handle_key == "cristiano")).scalar_one()
+        acc = uow.session.execute(
+            select(SocialAccount).where(SocialAccount.handle_key == "cristiano")
+        ).scalar_one()
         assert acc.platform == "instagram"
         assert acc.followers == 475_800_000
         assert acc.posts_count == 3_300
@@ -56,7 +58,12 @@ def test_top_instagram_numbers(owner: dict[str, Any]) -> None:
         assert acc.engagement_rate == pytest.approx(0.0139)
         assert acc.engagement_definition == "imported:60_day_eng_rate"
         inf = uow.session.get(Influencer, acc.influencer_id)
-        assert inf is not None and inf.tier == "mega" and inf.country == "ES" and inf.max_followers == 475_800_000
+        assert (
+            inf is not None
+            and inf.tier == "mega"
+            and inf.country == "ES"
+            and inf.max_followers == 475_800_000
+        )
 
 
 def test_youtube_channels_then_videos(owner: dict[str, Any]) -> None:
@@ -67,7 +74,11 @@ def test_youtube_channels_then_videos(owner: dict[str, Any]) -> None:
     with unit_of_work() as uow:
         bind_workspace(uow.session, owner["workspace_id"])
         acc = uow.session.execute(select(SocialAccount)).scalar_one()
-        assert (acc.platform, acc.handle, acc.external_id) == ("youtube", "@examplechannel", "UCxxxxxxxxxxxxxxxxxxxxxx")
+        assert (acc.platform, acc.handle, acc.external_id) == (
+            "youtube",
+            "@examplechannel",
+            "UCxxxxxxxxxxxxxxxxxxxxxx",
+        )
         assert (acc.followers, acc.posts_count) == (45_600, 321)
         post = uow.session.execute(select(Post)).scalar_one()
         assert (post.views, post.likes, post.comments, post.post_type) == (98_765, 4_321, 210, "video")
@@ -91,7 +102,12 @@ def test_instagram_business_discovery(owner: dict[str, Any]) -> None:
     with unit_of_work() as uow:
         bind_workspace(uow.session, owner["workspace_id"])
         acc = uow.session.execute(select(SocialAccount)).scalar_one()
-        assert (acc.handle, acc.followers, acc.following, acc.posts_count) == ("example_creator", 48_210, 612, 845)
+        assert (acc.handle, acc.followers, acc.following, acc.posts_count) == (
+            "example_creator",
+            48_210,
+            612,
+            845,
+        )
         posts = {p.platform_post_id: p for p in uow.session.execute(select(Post)).scalars()}
         reel = posts["17900000000000001"]
         assert reel.post_type == "reel" and reel.likes is None and reel.comments == 57  # hidden likes
@@ -133,7 +149,9 @@ def test_japanese_csv_in_every_excel_encoding(owner: dict[str, Any], tmp_path: P
         assert rows["hanako"].followers == 12_000 and rows["hanako"].platform == "instagram"
         assert rows["taro"].followers == 350_000 and rows["taro"].engagement_rate is None
         inf = uow.session.get(Influencer, rows["hanako"].influencer_id)
-        assert inf is not None and inf.country == "JP" and inf.primary_category == "美容" and inf.tier == "micro"
+        assert (
+            inf is not None and inf.country == "JP" and inf.primary_category == "美容" and inf.tier == "micro"
+        )
 
 
 def test_xlsx_import(owner: dict[str, Any], tmp_path: Path) -> None:
@@ -149,7 +167,12 @@ def test_xlsx_import(owner: dict[str, Any], tmp_path: Path) -> None:
     wb.save(path)
     result = import_path(owner, path)
     assert (result.rows, result.imported, result.rejected) == (2, 1, 1)
-    assert result.errors[0].as_dict() == {"row": 3, "column": "Followers", "value": "many", "reason": "not a number"}
+    assert result.errors[0].as_dict() == {
+        "row": 3,
+        "column": "Followers",
+        "value": "many",
+        "reason": "not a number",
+    }
     with unit_of_work() as uow:
         bind_workspace(uow.session, owner["workspace_id"])
         acc = uow.session.execute(select(SocialAccount)).scalar_one()
@@ -178,7 +201,11 @@ def test_dry_run_writes_nothing_and_counts_like_a_real_run(owner: dict[str, Any]
     text = "handle,platform,followers\n@a,instagram,1000\n@b,instagram,x\n@c,youtube,3k\n"
     dry = import_path(owner, _csv(tmp_path, text), dry_run=True)
     assert (dry.rows, dry.imported, dry.rejected) == (3, 2, 1)
-    assert count(owner, Influencer) == 0 and count(owner, SocialAccount) == 0 and count(owner, MetricSnapshot) == 0
+    assert (
+        count(owner, Influencer) == 0
+        and count(owner, SocialAccount) == 0
+        and count(owner, MetricSnapshot) == 0
+    )
     real = import_path(owner, _csv(tmp_path, text))
     assert real.as_json() == dry.as_json()
 
@@ -243,8 +270,9 @@ def test_accounts_of_one_creator_are_grouped(owner: dict[str, Any], tmp_path: Pa
         (b"\xd0\xcf\x11\xe0old", "old.xls", "import_not_tabular"),
     ],
 )
-def test_bad_files_give_one_clear_error(owner: dict[str, Any], tmp_path: Path, content: bytes, name: str,
-                                        code: str) -> None:
+def test_bad_files_give_one_clear_error(
+    owner: dict[str, Any], tmp_path: Path, content: bytes, name: str, code: str
+) -> None:
     path = tmp_path / name
     path.write_bytes(content)
     with pytest.raises(KizunaError) as exc:
@@ -271,7 +299,10 @@ def test_export_reimports_without_changes(owner: dict[str, Any], tmp_path: Path)
         n = run_in_ctx(owner, lambda c, f=fmt, o=out: exporter.write(c.session, ListQuery(), f, o))
         assert n == 2
         again = import_path(owner, out)
-        assert (again.rows, again.imported, again.updated, again.rejected) == (2, 0, 0, 0), (fmt, again.errors)
+        assert (again.rows, again.imported, again.updated, again.rejected) == (2, 0, 0, 0), (
+            fmt,
+            again.errors,
+        )
     doc = json.loads((tmp_path / "export.json").read_text(encoding="utf-8"))
     assert {i["accounts"][0]["handle"] for i in doc["influencers"]} == {"hanako", "taro"}
 
@@ -280,7 +311,9 @@ def test_background_job_records_progress(owner: dict[str, Any], tmp_path: Path) 
     from kizuna.influencers.tasks import run_import_job_now
     from kizuna.models.import_job import ImportJob
 
-    lines = ["handle,platform,followers"] + [f"@u{i},instagram,{1000 + i}" for i in range(2500)] + ["@bad,x,??"]
+    lines = (
+        ["handle,platform,followers"] + [f"@u{i},instagram,{1000 + i}" for i in range(2500)] + ["@bad,x,??"]
+    )
     path = _csv(tmp_path, "\n".join(lines) + "\n")
 
     def start(c: Any) -> int:

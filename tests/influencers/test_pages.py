@@ -17,11 +17,17 @@ def _seed(owner: dict[str, Any]) -> int:
     from kizuna.influencers import service
     from tests.influencers.conftest import run_in_ctx
 
-    path = shared_file("data/creators/social_media_influencers_2022/social media influencers-YOUTUBE - --DEC 2022.csv")
+    path = shared_file(
+        "data/creators/social_media_influencers_2022/social media influencers-YOUTUBE - --DEC 2022.csv"
+    )
     run_in_ctx(owner, lambda c: service.import_file(c, path))
     with unit_of_work() as uow:
         bind_workspace(uow.session, owner["workspace_id"])
-        return int(uow.session.execute(select(Influencer.id).order_by(Influencer.max_followers.desc())).scalars().first())
+        return int(
+            uow.session.execute(select(Influencer.id).order_by(Influencer.max_followers.desc()))
+            .scalars()
+            .first()
+        )
 
 
 def test_list_profile_and_edit(client: Any, owner: dict[str, Any]) -> None:
@@ -38,15 +44,25 @@ def test_list_profile_and_edit(client: Any, owner: dict[str, Any]) -> None:
     r = client.get(f"{base}/{top}")
     assert r.status_code == 200
     assert "T-Series" in r.text and "view" in r.text and "vs. benchmark" in r.text
-    r = client.post(f"{base}/{top}/notes", data={"notes": "call in May", "csrf_token": csrf}, follow_redirects=False)
+    r = client.post(
+        f"{base}/{top}/notes", data={"notes": "call in May", "csrf_token": csrf}, follow_redirects=False
+    )
     assert r.status_code == 303
     r = client.post(f"{base}/{top}/tags", data={"tag": "music", "csrf_token": csrf}, follow_redirects=False)
     r = client.get(f"{base}/{top}")
     assert "call in May" in r.text and "influencer.tag" in r.text
     r = client.get(f"{base}/{top}/edit")
     assert r.status_code == 200
-    r = client.post(f"{base}/{top}/edit", data={"display_name": "T-Series Music", "csrf_token": csrf,
-                                               "country": "IN", "emails": "a@example.com"}, follow_redirects=False)
+    r = client.post(
+        f"{base}/{top}/edit",
+        data={
+            "display_name": "T-Series Music",
+            "csrf_token": csrf,
+            "country": "IN",
+            "emails": "a@example.com",
+        },
+        follow_redirects=False,
+    )
     assert r.status_code == 303
     assert "T-Series Music" in client.get(f"{base}/{top}").text
     client.cookies.set("kizuna_lang", "ja")
@@ -65,19 +81,26 @@ def test_bulk_lists_and_merge(client: Any, owner: dict[str, Any]) -> None:
     ids = re.findall(r'name="ids" value="(\d+)"', page)[:3]
     list_id = re.search(r'<option value="(\d+)">Shortlist</option>', page)
     assert list_id
-    r = client.post(f"{base}/bulk", data={"ids": ids, "action": "add_to_list", "list_id": list_id.group(1),
-                                          "csrf_token": csrf}, follow_redirects=False)
+    r = client.post(
+        f"{base}/bulk",
+        data={"ids": ids, "action": "add_to_list", "list_id": list_id.group(1), "csrf_token": csrf},
+        follow_redirects=False,
+    )
     assert r.status_code == 303
     assert "(3)" in client.get(base).text
-    r = client.post(f"{base}/bulk", data={"ids": ids[:2], "action": "merge", "csrf_token": csrf},
-                    follow_redirects=False)
+    r = client.post(
+        f"{base}/bulk", data={"ids": ids[:2], "action": "merge", "csrf_token": csrf}, follow_redirects=False
+    )
     assert r.status_code == 303 and "/merge?with=" in r.headers["location"]
     r = client.get(r.headers["location"])
     assert r.status_code == 200
-    r = client.post(f"{base}/{ids[0]}/merge", data={"duplicate_ids": [ids[1]], "csrf_token": csrf},
-                    follow_redirects=False)
+    r = client.post(
+        f"{base}/{ids[0]}/merge", data={"duplicate_ids": [ids[1]], "csrf_token": csrf}, follow_redirects=False
+    )
     assert r.status_code == 303
-    r = client.post(f"{base}/bulk", data={"ids": ids, "action": "export", "format": "csv", "csrf_token": csrf})
+    r = client.post(
+        f"{base}/bulk", data={"ids": ids, "action": "export", "format": "csv", "csrf_token": csrf}
+    )
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
 
 
@@ -86,17 +109,30 @@ def test_import_wizard(client: Any, owner: dict[str, Any]) -> None:
     base = f"/w/{owner['slug']}/influencers"
     assert client.get(f"{base}/import").status_code == 200
     text = "アカウント名,フォロワー数,国,名前\nhanako,1.2万,日本,花子\n,5,日本,名無し\n"
-    r = client.post(f"{base}/import", data={"csrf_token": csrf, "format": "auto"},
-                    files={"file": ("list.csv", text.encode("cp932"), "text/csv")}, follow_redirects=False)
+    r = client.post(
+        f"{base}/import",
+        data={"csrf_token": csrf, "format": "auto"},
+        files={"file": ("list.csv", text.encode("cp932"), "text/csv")},
+        follow_redirects=False,
+    )
     assert r.status_code == 303, r.text
     job_url = r.headers["location"]
     page = client.get(job_url).text
     assert "cp932" in page and "hanako" in page
     assert 'name="col_0"' in page and '<option value="handle" selected' in page
     # no platform column or hint: choose it in the mapping step
-    r = client.post(f"{job_url}/mapping", data={"csrf_token": csrf, "col_0": "handle", "col_1": "followers",
-                                                "col_2": "country", "col_3": "display_name",
-                                                "platform": "instagram"}, follow_redirects=False)
+    r = client.post(
+        f"{job_url}/mapping",
+        data={
+            "csrf_token": csrf,
+            "col_0": "handle",
+            "col_1": "followers",
+            "col_2": "country",
+            "col_3": "display_name",
+            "platform": "instagram",
+        },
+        follow_redirects=False,
+    )
     assert r.status_code == 303
     r = client.post(f"{job_url}/run", data={"csrf_token": csrf, "dry_run": "1"}, follow_redirects=False)
     page = client.get(job_url).text
@@ -110,8 +146,7 @@ def test_import_wizard(client: Any, owner: dict[str, Any]) -> None:
     r = client.get(f"{job_url}/rejected.csv")
     assert r.status_code == 200 and "row,column,value,reason" in r.text and "handle missing" in r.text
     assert client.get(f"{job_url}/progress").status_code == 200
-    r = client.post(f"{base}/import", data={"csrf_token": csrf},
-                    files={"file": ("e.csv", b"", "text/csv")})
+    r = client.post(f"{base}/import", data={"csrf_token": csrf}, files={"file": ("e.csv", b"", "text/csv")})
     assert r.status_code == 422 and "empty" in r.text
 
 
@@ -119,8 +154,11 @@ def test_tiers_page(client: Any, owner: dict[str, Any]) -> None:
     csrf = login(client, owner["email"])
     base = f"/w/{owner['slug']}/influencers"
     assert client.get(f"{base}/tiers").status_code == 200
-    r = client.post(f"{base}/tiers", data={"csrf_token": csrf, "scheme": "custom",
-                                           "custom": "small, 0, 1万, Small\nbig, 1万, , Big"}, follow_redirects=False)
+    r = client.post(
+        f"{base}/tiers",
+        data={"csrf_token": csrf, "scheme": "custom", "custom": "small, 0, 1万, Small\nbig, 1万, , Big"},
+        follow_redirects=False,
+    )
     assert r.status_code == 303
     page = client.get(f"{base}/tiers").text
     assert "small, 0, 10000, Small" in page

@@ -29,8 +29,9 @@ def test_counts(text: str, expected: int) -> None:
 @pytest.mark.parametrize("text", ["N/A", "#VALOR!", "-", "", "n/a", "#N/A", "—"])
 def test_missing_markers_are_none_never_zero(text: str) -> None:
     assert importer._missing(text)
-    row = importer.validate(2, {"platform": [("p", "instagram")], "handle": [("h", "a")],
-                                "followers": [("Followers", text)]})
+    row = importer.validate(
+        2, {"platform": [("p", "instagram")], "handle": [("h", "a")], "followers": [("Followers", text)]}
+    )
     assert isinstance(row, importer.RowData)
     assert row.account["followers"] is None
 
@@ -43,8 +44,15 @@ def test_percent_and_decimal() -> None:
 
 
 def test_excel_text_marker_is_stripped() -> None:
-    row = importer.validate(3, {"platform": [("p", "youtube")], "handle": [("h", "x")],
-                                "avg_likes": [("Likes avg", "N/A'")], "avg_comments": [("c", "#VALOR!")]})
+    row = importer.validate(
+        3,
+        {
+            "platform": [("p", "youtube")],
+            "handle": [("h", "x")],
+            "avg_likes": [("Likes avg", "N/A'")],
+            "avg_comments": [("c", "#VALOR!")],
+        },
+    )
     assert isinstance(row, importer.RowData)
     assert row.account["avg_likes"] is None and row.account["avg_comments"] is None
 

@@ -26,8 +26,16 @@ from tests.influencers.conftest import run_in_ctx
 
 @pytest.mark.parametrize(
     ("followers", "global_tier", "japan_tier"),
-    [(500, None, None), (1_000, "nano", "nano"), (9_999, "nano", "nano"), (10_000, "micro", "micro"),
-     (150_000, "mid", "middle"), (600_000, "macro", "middle"), (1_000_000, "mega", "top"), (None, None, None)],
+    [
+        (500, None, None),
+        (1_000, "nano", "nano"),
+        (9_999, "nano", "nano"),
+        (10_000, "micro", "micro"),
+        (150_000, "mid", "middle"),
+        (600_000, "macro", "middle"),
+        (1_000_000, "mega", "top"),
+        (None, None, None),
+    ],
 )
 def test_builtin_schemes(followers: int | None, global_tier: str | None, japan_tier: str | None) -> None:
     assert tier_for(followers, "global") == global_tier
@@ -36,14 +44,19 @@ def test_builtin_schemes(followers: int | None, global_tier: str | None, japan_t
 
 def test_custom_bands_are_validated() -> None:
     table = validate_custom_tiers(
-        [{"key": "Large", "min_followers": 30_000}, {"key": "small", "min_followers": "1000", "max_followers": 30_000}]
+        [
+            {"key": "Large", "min_followers": 30_000},
+            {"key": "small", "min_followers": "1000", "max_followers": 30_000},
+        ]
     )
     assert [r["key"] for r in table] == ["small", "large"]
     assert tier_for(29_999, "custom", custom=table) == "small"
     assert tier_for(30_000, "custom", custom=table) == "large"
     assert tier_for(999, "custom", custom=table) is None
     with pytest.raises(TierSchemeError):
-        validate_custom_tiers([{"key": "a", "min_followers": 0, "max_followers": 100}, {"key": "b", "min_followers": 50}])
+        validate_custom_tiers(
+            [{"key": "a", "min_followers": 0, "max_followers": 100}, {"key": "b", "min_followers": 50}]
+        )
     with pytest.raises(TierSchemeError):
         validate_custom_tiers([{"key": "a", "min_followers": 10, "max_followers": 5}])
     with pytest.raises(TierSchemeError):
@@ -52,15 +65,21 @@ def test_custom_bands_are_validated() -> None:
 
 def test_switching_scheme_retiers_everyone(owner: dict[str, Any]) -> None:
     def setup(ctx: Any) -> None:
-        service.create_influencer(ctx, data={"display_name": "Mid"}, accounts=[
-            {"platform": "instagram", "handle": "mid", "followers": 150_000}])
+        service.create_influencer(
+            ctx,
+            data={"display_name": "Mid"},
+            accounts=[{"platform": "instagram", "handle": "mid", "followers": 150_000}],
+        )
 
     run_in_ctx(owner, setup)
     run_in_ctx(owner, lambda c: service.set_tier_scheme(c, "japan"))
     with unit_of_work() as uow:
         bind_workspace(uow.session, owner["workspace_id"])
         assert uow.session.execute(select(Influencer.tier)).scalar_one() == "middle"
-    bands = [{"key": "big", "min_followers": 100_000}, {"key": "small", "min_followers": 0, "max_followers": 100_000}]
+    bands = [
+        {"key": "big", "min_followers": 100_000},
+        {"key": "small", "min_followers": 0, "max_followers": 100_000},
+    ]
     run_in_ctx(owner, lambda c: service.set_tier_scheme(c, "custom", bands))
     with unit_of_work() as uow:
         bind_workspace(uow.session, owner["workspace_id"])
@@ -124,7 +143,9 @@ def test_per_follower_median_of_recent_posts() -> None:
 
 
 def test_per_view_on_video_platforms_and_hidden_likes() -> None:
-    m = metrics.from_posts([_post(0, 50, 5, 1000), _post(1, None, 9, 1000), _post(2, 10, 0, 100)], 5000, "youtube")
+    m = metrics.from_posts(
+        [_post(0, 50, 5, 1000), _post(1, None, 9, 1000), _post(2, 10, 0, 100)], 5000, "youtube"
+    )
     assert m.engagement_definition == "view:median_last_2_posts"
     assert m.engagement_rate == pytest.approx((0.055 + 0.1) / 2)
     no_views = metrics.from_posts([_post(0, 50, 5)], 5000, "tiktok")
