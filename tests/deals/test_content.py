@@ -368,3 +368,47 @@ def test_brief_gaps_and_comment_versions_are_shown(
     assert '<span class="badge">v1</span>' in page
     portal = creator.get(flow["link"]["path"], headers={"Accept-Language": "en"}).text
     assert "required by the brief" in portal and '<span class="badge">v1</span>' in portal
+
+
+def test_assets_for_the_campaign_and_for_one_creator(
+    client: Any, creator: Any, api: dict[str, Any], flow: dict[str, Any]
+) -> None:
+    from kizuna.models.upload import Upload
+
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    pdf = b"%PDF-1.7\n" + b"0" * 64
+    csrf = login(client, api["email"])
+    url = f"/w/{api['ws']}/deals/briefs/{api['campaign_id']}/assets"
+    r = client.post(
+        url, data={"csrf_token": csrf}, files={"file": ("logo.png", png, "image/png")}, follow_redirects=False
+    )
+    assert r.status_code == 303
+    r = client.post(
+        url,
+        data={"csrf_token": csrf, "influencer_id": str(api["influencer_id"])},
+        files={"file": ("hana-script.pdf", pdf, "application/pdf")},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303, r.text
+    # another creator on the same campaign, with their own deal and link, sees only the shared asset
+    from kizuna.models.influencer import Influencer
+    from kizuna.tenancy import bind_workspace
+    from tests.deals.conftest import TERMS, create_deal_api, portal_link
+
+    with unit_of_work() as uow:
+        bind_workspace(uow.session, api["workspace_id"])
+        other = Influencer(workspace_id=api["workspace_id"], display_name="Ken")
+        uow.session.add(other)
+        uow.session.flush()
+        other_id = other.id
+    other_deal = create_deal_api(client, {**api, "influencer_id": other_id}, api["h"], TERMS)
+    other_link = portal_link(client, api, api["h"], other_deal["id"])
+    with unit_of_work() as uow:
+        rows = {u.original_name: u.id for u in uow.session.execute(select(Upload)).scalars()}
+    mine = creator.get(flow["link"]["path"]).text
+    assert "logo.png" in mine and "hana-script.pdf" in mine
+    assert creator.get(flow["link"]["path"] + f"/files/{rows['hana-script.pdf']}").status_code == 200
+    theirs = creator.get(other_link["path"]).text
+    assert "logo.png" in theirs and "hana-script.pdf" not in theirs
+    assert creator.get(other_link["path"] + f"/files/{rows['hana-script.pdf']}").status_code == 404
+    assert creator.get(other_link["path"] + f"/files/{rows['logo.png']}").status_code == 200

@@ -7,13 +7,13 @@ from typing import Annotated, Any
 
 from fastapi import Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from kizuna.content import briefs, uploads
 from kizuna.deals import agreement, forms, rates, service
 from kizuna.deals.actors import Actor
 from kizuna.deals.terms import FORMATS, PLATFORMS, USAGE_CHANNELS, Terms, diff_terms
-from kizuna.errors import Conflict, KizunaError, NotFound
+from kizuna.errors import Conflict, KizunaError, NotFound, ValidationFailed
 from kizuna.kit.crypto import decrypt
 from kizuna.models.campaign import Campaign
 from kizuna.models.campaign_influencer import CampaignInfluencer
@@ -366,14 +366,15 @@ def _brief_context(ctx: Ctx, campaign: Campaign, influencer_id: int | None) -> d
             .order_by(Influencer.display_name)
         ).scalars()
     )
-    assets = list(
-        s.execute(
-            select(Upload)
-            .where(Upload.campaign_id == campaign.id, Upload.purpose == "asset")
-            .order_by(Upload.id)
-        ).scalars()
-    )
+    creator_deal = _creator_deal(ctx, campaign.id, influencer_id) if influencer_id is not None else None
+    q = select(Upload).where(Upload.campaign_id == campaign.id, Upload.purpose == "asset")
+    if creator_deal is not None:
+        q = q.where(or_(Upload.deal_id.is_(None), Upload.deal_id == creator_deal.id))
+    else:
+        q = q.where(Upload.deal_id.is_(None))
+    assets = list(s.execute(q.order_by(Upload.id)).scalars())
     return {
+        "creator_deal": creator_deal,
         "campaign": campaign,
         "brief": content_,
         "campaign_brief": own,
@@ -429,13 +430,38 @@ async def save_brief(request: Request, ctx: CtxDep, campaign_id: int) -> Respons
     return _redirect(f"{_base(ctx)}/briefs/{campaign.id}{suffix}")
 
 
+def _creator_deal(ctx: Ctx, campaign_id: int, influencer_id: int) -> Deal | None:
+    """The creator's latest deal on the campaign: creator-specific assets hang on it (the portal shows them)."""
+    return ctx.session.execute(
+        select(Deal)
+        .where(Deal.campaign_id == campaign_id, Deal.influencer_id == influencer_id)
+        .order_by(Deal.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+
+
 @router.post("/w/{ws}/deals/briefs/{campaign_id:int}/assets")
 def upload_asset(
-    request: Request, ctx: CtxDep, campaign_id: int, file: Annotated[UploadFile, File()]
+    request: Request,
+    ctx: CtxDep,
+    campaign_id: int,
+    file: Annotated[UploadFile, File()],
+    influencer_id: Annotated[str, Form()] = "",
 ) -> Response:
+    """A brand asset for everyone on the campaign, or (``influencer_id``) for one creator only."""
     campaign = ctx.get(Campaign, campaign_id)
     ctx.require("member")
+    creator_id = int(influencer_id) if influencer_id.isdigit() else None
     try:
+        deal = None
+        if creator_id is not None:
+            ctx.get(Influencer, creator_id)
+            deal = _creator_deal(ctx, campaign.id, creator_id)
+            if deal is None:
+                raise ValidationFailed(
+                    "Make an offer to this creator before adding assets only for them.",
+                    code="asset_needs_deal",
+                )
         row = uploads.make_upload(
             file.file,
             workspace_id=ctx.workspace_id,
@@ -443,18 +469,24 @@ def upload_asset(
             purpose="asset",
             uploaded_by=ctx.user.email,
             campaign_id=campaign.id,
+            deal_id=deal.id if deal is not None else None,
         )
     except KizunaError as exc:
         return render(
             request,
             "deals/brief.html",
-            {**_brief_context(ctx, campaign, None), "error": forms.describe(exc)},
+            {**_brief_context(ctx, campaign, creator_id), "error": forms.describe(exc)},
             status_code=exc.status,
         )
     ctx.add(row)
     ctx.session.flush()
-    ctx.audit("brief.asset_uploaded", row, {"campaign_id": campaign.id, "name": row.original_name})
-    return _redirect(f"{_base(ctx)}/briefs/{campaign.id}")
+    ctx.audit(
+        "brief.asset_uploaded",
+        row,
+        {"campaign_id": campaign.id, "influencer_id": creator_id, "name": row.original_name},
+    )
+    suffix = f"?influencer_id={creator_id}" if creator_id is not None else ""
+    return _redirect(f"{_base(ctx)}/briefs/{campaign.id}{suffix}")
 
 
 @router.get("/w/{ws}/deals/files/{deal_file_id:int}")

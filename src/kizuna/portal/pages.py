@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from kizuna.content import briefs, disclosure, uploads
 from kizuna.content import service as content
@@ -111,7 +111,11 @@ def _context(p: Portal) -> dict[str, Any]:
     assets = list(
         s.execute(
             select(Upload)
-            .where(Upload.campaign_id == deal.campaign_id, Upload.purpose == "asset")
+            .where(
+                Upload.campaign_id == deal.campaign_id,
+                Upload.purpose == "asset",
+                or_(Upload.deal_id.is_(None), Upload.deal_id == deal.id),
+            )
             .order_by(Upload.id)
         ).scalars()
     )
@@ -358,7 +362,8 @@ def save_payee(
 def download(p: PortalDep, deal_file_id: int) -> Response:
     row = p.session.execute(select(Upload).where(Upload.id == deal_file_id)).scalar_one_or_none()
     allowed = row is not None and (
-        (row.purpose == "asset" and row.campaign_id == p.deal.campaign_id) or row.deal_id == p.deal.id
+        row.deal_id == p.deal.id
+        or (row.purpose == "asset" and row.campaign_id == p.deal.campaign_id and row.deal_id is None)
     )
     if row is None or not allowed:
         raise NotFound("File not found.", code="upload_missing")
