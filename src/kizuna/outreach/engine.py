@@ -319,9 +319,38 @@ class ClaimStats:
     stopped: int = 0
 
 
+COUNTRY_TZ = {
+    "JP": "Asia/Tokyo",
+    "KR": "Asia/Seoul",
+    "TW": "Asia/Taipei",
+    "HK": "Asia/Hong_Kong",
+    "CN": "Asia/Shanghai",
+    "SG": "Asia/Singapore",
+    "TH": "Asia/Bangkok",
+    "VN": "Asia/Ho_Chi_Minh",
+    "ID": "Asia/Jakarta",
+    "PH": "Asia/Manila",
+    "MY": "Asia/Kuala_Lumpur",
+    "IN": "Asia/Kolkata",
+    "AU": "Australia/Sydney",
+    "GB": "Europe/London",
+    "FR": "Europe/Paris",
+    "DE": "Europe/Berlin",
+    "IT": "Europe/Rome",
+    "ES": "Europe/Madrid",
+    "US": "America/New_York",
+    "CA": "America/Toronto",
+    "BR": "America/Sao_Paulo",
+    "MX": "America/Mexico_City",
+}
+
+
 def _recipient_tz(inf: Influencer | None, workspace: Workspace | None) -> str:
+    """The influencer's own zone, else their country's main zone, else the workspace's."""
     if inf is not None and inf.timezone:
         return inf.timezone
+    if inf is not None and inf.country and inf.country.upper() in COUNTRY_TZ:
+        return COUNTRY_TZ[inf.country.upper()]
     return workspace.timezone if workspace is not None else "UTC"
 
 

@@ -64,6 +64,9 @@ def connect(settings: ImapSettings) -> Iterator[imaplib.IMAP4]:
         raise ImapError(f"cannot log in to {settings.host}:{settings.port}: {exc}") from exc
     try:
         yield conn
+    except (OSError, imaplib.IMAP4.error) as exc:
+        # Every network or protocol failure during the session is one typed error for callers.
+        raise ImapError(f"IMAP error on {settings.host}:{settings.port}: {exc}") from exc
     finally:
         with suppress(OSError, imaplib.IMAP4.error):
             conn.logout()
