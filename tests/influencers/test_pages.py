@@ -51,8 +51,14 @@ def test_list_profile_and_edit(client: Any, owner: dict[str, Any]) -> None:
     r = client.post(f"{base}/{top}/tags", data={"tag": "music", "csrf_token": csrf}, follow_redirects=False)
     r = client.get(f"{base}/{top}")
     assert "call in May" in r.text and "influencer.tag" in r.text
+    r = client.post(
+        f"{base}/{top}/manager",
+        data={"name": "Tokyo Talent", "email": "desk@talent.example", "csrf_token": csrf},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303 and "Tokyo Talent" in client.get(f"{base}/{top}").text
     r = client.get(f"{base}/{top}/edit")
-    assert r.status_code == 200
+    assert r.status_code == 200 and "Tokyo Talent" in r.text
     r = client.post(
         f"{base}/{top}/edit",
         data={

@@ -621,6 +621,20 @@ def save_notes(
     return _redirect(f"{_base(ctx)}/{influencer_id}#notes")
 
 
+@router.post(f"{BASE}/{{influencer_id}}/manager")
+def new_manager(
+    request: Request,
+    ctx: CtxDep,
+    influencer_id: int,
+    name: Annotated[str, Form()],
+    company: Annotated[str, Form()] = "",
+    email: Annotated[str, Form()] = "",
+) -> Response:
+    inf = ctx.get(Influencer, influencer_id)
+    service.assign_new_manager(ctx, inf, name=name, company=company, email=email)
+    return _redirect(f"{_base(ctx)}/{inf.id}")
+
+
 @router.post(f"{BASE}/{{influencer_id}}/tags")
 def add_tag(request: Request, ctx: CtxDep, influencer_id: int, tag: Annotated[str, Form()]) -> Response:
     inf = ctx.get(Influencer, influencer_id)

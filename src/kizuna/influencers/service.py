@@ -268,6 +268,24 @@ def _snapshot(ctx: Ctx, account: SocialAccount, source: str) -> None:
     )
 
 
+def assign_new_manager(
+    ctx: Ctx, inf: Influencer, *, name: str, company: str = "", email: str = ""
+) -> Manager:
+    """Create a manager/agency and make it represent this influencer (others can then be linked in the edit
+    form)."""
+    name = name.strip()[:200]
+    if not name:
+        raise ValidationFailed("A name is required.", code="name_required")
+    email = email.strip().lower()
+    if email and not _EMAIL.match(email):
+        raise ValidationFailed(f"Not an e-mail address: {email}", code="invalid_email")
+    manager = ctx.add(Manager(name=name, company=company.strip()[:200], emails=[email] if email else []))
+    ctx.session.flush()
+    inf.manager_id = manager.id
+    ctx.audit("influencer.manager", inf, {"manager": name})
+    return manager
+
+
 def set_notes(ctx: Ctx, inf: Influencer, notes: str) -> None:
     update_influencer(ctx, inf, {"notes": notes[:100_000]})
 
