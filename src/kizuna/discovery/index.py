@@ -7,8 +7,9 @@ ranking bit-for-bit the same on SQLite and PostgreSQL (docs/adr/0200-embedding-m
 Freshness: each search compares a :class:`~kizuna.discovery.repository.Fingerprint` (two indexed ``max()``: the
 newest influencer id and the latest ``embedded_at``). New or re-checked embeddings are patched into the matrix in
 place; other changes rebuild the snapshot (in the background for large workspaces). ORM writes in this process invalidate at
-once (flush hook); bulk writes made elsewhere without touching those aggregates are picked up after
-``MAX_AGE_SECONDS``. Data that changes with every outreach step (contacted or not) and post-level brand
+once (flush hook); writes made by other processes are found by a thorough full-scan signature
+(:func:`~kizuna.discovery.repository.deep_fingerprint`) checked every ``MAX_AGE_SECONDS`` — in a background
+thread for large workspaces, so no search waits for it; the snapshot is rebuilt only if that signature changed. Data that changes with every outreach step (contacted or not) and post-level brand
 mentions are never cached; they are read live per search.
 """
 
@@ -105,6 +106,7 @@ class Sparse:
 class WorkspaceIndex:
     ws_id: int
     fingerprint: repo.Fingerprint
+    deep: tuple[Any, ...]
     built_at: float
     ids: I64
     followers: I64
@@ -264,6 +266,7 @@ def _searchable_text(name: str, handles: list[str], categories: list[str], bio: 
 def build(session: Session, ws_id: int) -> WorkspaceIndex:
     """Read the workspace once and lay it out as arrays. O(rows); about a minute per million creators."""
     fp = repo.fingerprint(session, ws_id)
+    deep = repo.deep_fingerprint(session, ws_id)
     ids: list[int] = []
     names: list[str] = []
     bios: list[str] = []
@@ -393,6 +396,7 @@ def build(session: Session, ws_id: int) -> WorkspaceIndex:
     index = WorkspaceIndex(
         ws_id=ws_id,
         fingerprint=fp,
+        deep=deep,
         built_at=time.monotonic(),
         ids=id_arr,
         followers=np.asarray(followers, dtype=np.int64),
@@ -421,6 +425,7 @@ def build(session: Session, ws_id: int) -> WorkspaceIndex:
     )
     index.patch_vectors(repo.iter_embeddings(session, ws_id))
     _fit_reduction(index)
+    index.built_at = time.monotonic()
     return index
 
 
@@ -480,18 +485,21 @@ class IndexCache:
             if current is None:
                 return self._store(build(session, ws_id))
             fp = repo.fingerprint(session, ws_id)
+            changed = dirty or fp.max_influencer_id != current.fingerprint.max_influencer_id
+            if not changed and fp != current.fingerprint:
+                with current.lock:
+                    current.patch_vectors(
+                        repo.iter_embeddings(session, ws_id, since=current.last_embedded_at)
+                    )
+                    current.fingerprint = fp
             expired = time.monotonic() - current.built_at > MAX_AGE_SECONDS
-            if not dirty and not expired and fp.max_influencer_id == current.fingerprint.max_influencer_id:
-                if fp != current.fingerprint:
-                    with current.lock:
-                        current.patch_vectors(
-                            repo.iter_embeddings(session, ws_id, since=current.last_embedded_at)
-                        )
-                        current.fingerprint = fp
-                return current
             if current.size <= INLINE_REBUILD_LIMIT:
-                return self._store(build(session, ws_id))
-            self._rebuild_in_background(ws_id, current)
+                if changed or (expired and repo.deep_fingerprint(session, ws_id) != current.deep):
+                    return self._store(build(session, ws_id))
+                current.built_at = time.monotonic()
+                return current
+            if changed or expired:
+                self._refresh_in_background(ws_id, current, force=changed)
             return current
 
     def _store(self, index: WorkspaceIndex) -> WorkspaceIndex:
@@ -499,21 +507,23 @@ class IndexCache:
             self._indexes[index.ws_id] = index
         return index
 
-    def _rebuild_in_background(self, ws_id: int, current: WorkspaceIndex) -> None:
+    def _refresh_in_background(self, ws_id: int, current: WorkspaceIndex, *, force: bool) -> None:
+        """Check (and if needed rebuild) a large index off the request path; searches keep the old snapshot."""
         with self._lock:
             if ws_id in self._rebuilding:
                 return
             self._rebuilding.add(ws_id)
-        current.built_at = time.monotonic()  # do not ask again while this rebuild runs
+        current.built_at = time.monotonic()  # do not ask again while this runs
 
         def work() -> None:
             from kizuna.db import session_factory
 
             try:
                 with session_factory()() as session:
-                    self._store(build(session, ws_id))
+                    if force or repo.deep_fingerprint(session, ws_id) != current.deep:
+                        self._store(build(session, ws_id))
             except Exception:
-                log.exception("rebuilding the search index of workspace %s failed", ws_id)
+                log.exception("refreshing the search index of workspace %s failed", ws_id)
                 self.invalidate(ws_id)
             finally:
                 with self._lock:

@@ -59,6 +59,32 @@ def fingerprint(session: Session, ws_id: int) -> Fingerprint:
     return Fingerprint(int(max_id or 0), last)
 
 
+def deep_fingerprint(session: Session, ws_id: int) -> tuple[Any, ...]:
+    """A thorough (full-scan) signature of everything the search cache holds, for the periodic check that catches
+    writes made by other processes. Too slow for every search at a million rows (a few hundred ms), fine every
+    couple of minutes in a background thread."""
+    inf = session.execute(
+        select(func.count(), func.max(T_INF.c.id), func.max(T_INF.c.updated_at)).where(
+            T_INF.c.workspace_id == ws_id
+        )
+    ).one()
+    acc = session.execute(
+        select(
+            func.count(),
+            func.max(T_ACC.c.id),
+            func.sum(T_ACC.c.audience_quality),
+            func.sum(T_ACC.c.followers),
+        ).where(T_ACC.c.workspace_id == ws_id)
+    ).one()
+    aud = session.execute(
+        select(func.count(), func.max(T_AUD.c.id), func.max(T_AUD.c.created_at)).where(
+            T_AUD.c.workspace_id == ws_id
+        )
+    ).one()
+    posts = session.execute(select(func.max(T_POST.c.id)).where(T_POST.c.workspace_id == ws_id)).scalar()
+    return (*map(str, inf), *map(str, acc), *map(str, aud), str(posts))
+
+
 def json_text(column: Any) -> Any:
     """A JSON column read as its text: decoding a whole chunk with one ``json.loads`` call is several times faster
     than SQLAlchemy's per-value decoding, which dominates loading a million rows."""
