@@ -70,9 +70,25 @@ def bulk_insert(conn: Any, table: SATable, rows: list[dict[str, Any]]) -> None:
     dialect = conn.dialect
     procs = [table.c[n].type._cached_bind_processor(dialect) for n in names]
     sql = f'INSERT INTO "{table.name}" ({", ".join(names)}) VALUES ({", ".join("?" for _ in names)})'
-    params = [
-        tuple(p(r[n]) if p is not None else r[n] for n, p in zip(names, procs, strict=True)) for r in rows
-    ]
+    # Many values repeat across a batch (the import timestamp, empty lists): convert each distinct object once.
+    memo: list[dict[int, Any]] = [{} for _ in names]
+    keep: list[Any] = []  # holds the memoised objects so their ids stay unique during this call
+
+    def convert(i: int, value: Any) -> Any:
+        proc = procs[i]
+        if proc is None or value is None:
+            return value
+        if isinstance(value, list) and not value:
+            return proc(value)
+        cache = memo[i]
+        key = id(value)
+        hit = cache.get(key)
+        if hit is None:
+            hit = cache[key] = (value, proc(value))
+            keep.append(value)
+        return hit[1] if hit[0] is value else proc(value)
+
+    params = [tuple(convert(i, r[n]) for i, n in enumerate(names)) for r in rows]
     conn.exec_driver_sql(sql, params)
 
 
@@ -430,8 +446,11 @@ _SIMPLE_DECIMAL = re.compile(r"^\d+\.\d+$")
 def _missing(v: object) -> bool:
     """:func:`kizuna.kit.numbers.is_missing` with a fast path for plain ASCII cells (a million-row import
     calls this for every cell)."""
-    if isinstance(v, str) and v.isascii():
-        return v.replace(" ", "").lower() in MISSING
+    if isinstance(v, str):
+        if len(v) > 16:  # every missing marker is short; names and bios skip the Unicode normalisation
+            return False
+        if v.isascii():
+            return v.replace(" ", "").lower() in MISSING
     return is_missing(v)
 
 
