@@ -115,3 +115,24 @@ def test_ranking_uses_stored_bytes_only(embedded_corpus: Corpus) -> None:
         key=lambda r: -next(p.detail["cosine"] for p in r.parts if p.name == "semantic"),
     )
     assert [r.influencer_id for r in by_cos] == expected
+
+
+def test_writes_from_other_processes_are_found_by_the_periodic_check(
+    corpus: Corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Core UPDATE (no ORM flush hook, like a bulk job in another process) shows up once the cache is checked."""
+    from sqlalchemy import update
+
+    from kizuna.models.social_account import SocialAccount
+
+    assert run_search(corpus.ws_id, min_quality="95").total == 0
+    with unit_of_work() as uow:
+        uow.session.execute(
+            update(SocialAccount.__table__)
+            .where(SocialAccount.__table__.c.influencer_id == corpus.ids["ramen"])
+            .values(audience_quality=99.0)
+        )
+    assert run_search(corpus.ws_id, min_quality="95").total == 0  # not yet: the snapshot is fresh
+    monkeypatch.setattr(discovery_index, "MAX_AGE_SECONDS", 0.0)
+    found = run_search(corpus.ws_id, min_quality="95")
+    assert [r.influencer_id for r in found.results] == [corpus.ids["ramen"]]
