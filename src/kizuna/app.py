@@ -185,6 +185,9 @@ def create_app(*, embedded_worker: bool | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         lifespan=_lifespan,
+        # Whole-request ceiling, so an oversized upload is refused before it is spooled to a temp file;
+        # the import and upload services apply their own, smaller limits on top.
+        max_body_size=max(settings.import_max_bytes, settings.upload_max_bytes) + 1024 * 1024,
     )
     app.state.embedded_worker = settings.embedded_worker if embedded_worker is None else embedded_worker
     _install_error_handlers(app)

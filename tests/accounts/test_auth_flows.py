@@ -219,3 +219,21 @@ def test_no_template_or_static_file_loads_from_the_internet() -> None:
                 if attr in text:
                     offenders.append(f"{path.name}: {attr}")
     assert not offenders, offenders
+
+
+def test_oversized_request_is_refused_with_413(db: Any) -> None:
+    from fastapi.testclient import TestClient
+
+    from kizuna.app import create_app
+    from kizuna.config import get_settings
+
+    settings = get_settings()
+    saved = (settings.import_max_bytes, settings.upload_max_bytes)
+    settings.import_max_bytes = settings.upload_max_bytes = 1000
+    try:
+        small = TestClient(create_app(embedded_worker=False))
+    finally:
+        settings.import_max_bytes, settings.upload_max_bytes = saved
+    r = small.post("/api/v1/w/acme/anything", content=b"x" * (1024 * 1024 + 5000))
+    assert r.status_code == 413
+    assert "too large" in r.text.lower(), r.text
