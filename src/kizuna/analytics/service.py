@@ -76,7 +76,20 @@ def _new(campaign: Campaign) -> Totals:
     return Totals(currency=campaign.currency, emv_overrides=dict(campaign.emv_values or {}))
 
 
-def latest_snapshots(session: Session, post_ids: list[int]) -> dict[int, PostMetricSnapshot]:
+_SNAP_COLUMNS = (
+    PostMetricSnapshot.post_id,
+    PostMetricSnapshot.reach,
+    PostMetricSnapshot.impressions,
+    PostMetricSnapshot.views,
+    PostMetricSnapshot.likes,
+    PostMetricSnapshot.comments,
+    PostMetricSnapshot.shares,
+    PostMetricSnapshot.saves,
+)
+
+
+def latest_snapshots(session: Session, post_ids: list[int]) -> dict[int, Any]:
+    """The newest snapshot row (counts only) per post; columns, not ORM objects, for speed on big campaigns."""
     if not post_ids:
         return {}
     latest = (
@@ -86,17 +99,17 @@ def latest_snapshots(session: Session, post_ids: list[int]) -> dict[int, PostMet
         .subquery()
     )
     rows = session.execute(
-        select(PostMetricSnapshot).join(
+        select(*_SNAP_COLUMNS).join(
             latest,
             and_(
                 PostMetricSnapshot.post_id == latest.c.post_id, PostMetricSnapshot.captured_at == latest.c.at
             ),
         )
-    ).scalars()
+    ).all()
     return {s.post_id: s for s in rows}
 
 
-def post_totals(post: Post, snap: PostMetricSnapshot | None, base: Totals) -> Totals:
+def post_totals(post: Any, snap: Any | None, base: Totals) -> Totals:
     def pick(name: str) -> int:
         value = getattr(snap, name, None) if snap is not None else None
         if value is None:
@@ -116,17 +129,21 @@ def campaign_results(session: Session, campaign: Campaign) -> CampaignResults:
     """Every KPI of ``campaign`` per post, influencer, tier, platform and in total, plus the daily series."""
     base = _new(campaign)
     shortlist = session.execute(
-        select(CampaignInfluencer, Influencer)
+        select(
+            CampaignInfluencer.stage,
+            CampaignInfluencer.fee_minor,
+            Influencer.id,
+            Influencer.display_name,
+            Influencer.tier,
+        )
         .join(Influencer, Influencer.id == CampaignInfluencer.influencer_id)
         .where(CampaignInfluencer.campaign_id == campaign.id)
     ).all()
     people: dict[int | None, InfluencerResult] = {}
     fees: dict[int, int] = {}
-    for ci, inf in shortlist:
-        people[inf.id] = InfluencerResult(
-            inf.id, inf.display_name, inf.tier or UNKNOWN, UNKNOWN, ci.stage, _new(campaign)
-        )
-        fees[inf.id] = int(ci.fee_minor or 0)
+    for stage, fee_minor, inf_id, name, tier in shortlist:
+        people[inf_id] = InfluencerResult(inf_id, name, tier or UNKNOWN, UNKNOWN, stage, _new(campaign))
+        fees[inf_id] = int(fee_minor or 0)
 
     def person(influencer_id: int | None) -> InfluencerResult:
         if influencer_id not in people:
@@ -142,31 +159,46 @@ def campaign_results(session: Session, campaign: Campaign) -> CampaignResults:
         return people[influencer_id]
 
     rows = session.execute(
-        select(CampaignPost, Post, SocialAccount.platform)
+        select(
+            CampaignPost.id.label("cp_id"),
+            CampaignPost.influencer_id,
+            CampaignPost.disclosure,
+            Post.id,
+            Post.url,
+            Post.published_at,
+            Post.reach,
+            Post.views,
+            Post.likes,
+            Post.comments,
+            Post.shares,
+            Post.saves,
+            SocialAccount.platform,
+        )
         .join(Post, Post.id == CampaignPost.post_id)
         .join(SocialAccount, SocialAccount.id == Post.social_account_id)
         .where(CampaignPost.campaign_id == campaign.id)
         .order_by(Post.published_at.desc().nulls_last(), CampaignPost.id)
     ).all()
-    snaps = latest_snapshots(session, [p.id for _cp, p, _pl in rows])
+    snaps = latest_snapshots(session, [row.id for row in rows])
     posts: list[PostResult] = []
     by_platform: dict[str, Totals] = defaultdict(lambda: _new(campaign))
-    for cp, post, platform in rows:
-        who = person(cp.influencer_id)
+    for post in rows:
+        platform = post.platform
+        who = person(post.influencer_id)
         if who.platform == UNKNOWN:
             who.platform = platform
         t = post_totals(post, snaps.get(post.id), base)
         posts.append(
             PostResult(
-                cp.id,
+                post.cp_id,
                 post.id,
-                cp.influencer_id,
+                post.influencer_id,
                 who.name,
                 platform,
                 who.tier,
                 post.url,
                 post.published_at,
-                cp.disclosure,
+                post.disclosure,
                 t,
             )
         )

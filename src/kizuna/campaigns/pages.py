@@ -278,7 +278,16 @@ def _page_context(ctx: Ctx, campaign: Campaign) -> dict[str, Any]:
     for ci, _inf in shortlist:
         stage_counts[ci.stage] = stage_counts.get(ci.stage, 0) + 1
     link_rows = s.execute(
-        select(TrackingLink, Influencer.display_name)
+        select(
+            TrackingLink.id,
+            TrackingLink.code,
+            TrackingLink.destination,
+            TrackingLink.active,
+            TrackingLink.utm_source,
+            TrackingLink.utm_campaign,
+            TrackingLink.utm_content,
+            Influencer.display_name,
+        )
         .outerjoin(Influencer, Influencer.id == TrackingLink.influencer_id)
         .where(TrackingLink.campaign_id == campaign.id)
         .order_by(TrackingLink.id)
