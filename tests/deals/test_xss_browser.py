@@ -1,4 +1,4 @@
-# ruff: noqa: F811 - the e2e fixtures are imported into this module and then requested by name
+
 """Script in a creator's name, a caption or a comment renders inert, in a real browser (Chromium).
 
 The page's CSP would block inline script anyway, so the test proves escaping itself: no injected element exists
@@ -16,7 +16,7 @@ from kizuna.db import unit_of_work
 from kizuna.models.influencer import Influencer
 from tests.conftest import PASSWORD
 from tests.deals.conftest import TERMS, api_headers, create_deal_api, make_world, portal_link
-from tests.e2e.conftest import browser, browser_login, live_server, page, phone_page, screenshot  # noqa: F401
+from tests.e2e.conftest import browser_login, screenshot
 
 pytestmark = pytest.mark.e2e
 

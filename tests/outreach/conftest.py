@@ -26,7 +26,6 @@ import pytest
 from sqlalchemy import Engine
 
 from tests.conftest import make_user_and_workspace, require_component
-from tests.e2e.conftest import browser, live_server, page  # noqa: F401  (the lead's browser fixtures)
 
 DOVECOT = shutil.which("dovecot") or ("/usr/sbin/dovecot" if os.path.exists("/usr/sbin/dovecot") else None)
 

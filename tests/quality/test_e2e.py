@@ -12,13 +12,13 @@ from kizuna.db import unit_of_work
 from kizuna.models.social_account import SocialAccount
 from kizuna.tenancy import bind_workspace
 from tests.conftest import PASSWORD, make_user_and_workspace
-from tests.e2e.conftest import browser, browser_login, live_server, page, screenshot  # noqa: F401
+from tests.e2e.conftest import browser_login, screenshot
 from tests.quality.conftest import load_synthetic
 
 pytestmark = pytest.mark.e2e
 
 
-def test_panel_upload_breakdown_and_override(live_server: Any, page: Any, tmp_path: Path) -> None:  # noqa: F811
+def test_panel_upload_breakdown_and_override(live_server: Any, page: Any, tmp_path: Path) -> None:
     ws = make_user_and_workspace("aya@example.com", "aya")
     load_synthetic(ws["workspace_id"], 2, seed=5)
     with unit_of_work() as uow:
