@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy import ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kizuna.models.base import Base, BigId, JsonType, Timestamped, WorkspaceOwned
@@ -13,6 +13,7 @@ class AudienceProfile(WorkspaceOwned, Timestamped, Base):
     """Who follows an account. Shares are fractions (0-1) keyed by band / code, with their provenance."""
 
     __tablename__ = "audience_profiles"
+    __table_args__ = (Index("ix_audience_profiles_ws_account", "workspace_id", "social_account_id"),)
 
     social_account_id: Mapped[int] = mapped_column(
         BigId, ForeignKey("social_accounts.id", ondelete="CASCADE"), index=True, nullable=False

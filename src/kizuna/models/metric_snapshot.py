@@ -12,7 +12,10 @@ class MetricSnapshot(WorkspaceOwned, Base):
     """An account's counts at one moment: the followers history."""
 
     __tablename__ = "metric_snapshots"
-    __table_args__ = (Index("ix_metric_snapshots_account_time", "social_account_id", "captured_at"),)
+    __table_args__ = (
+        Index("ix_metric_snapshots_account_time", "social_account_id", "captured_at"),
+        Index("ix_metric_snapshots_ws_account_time", "workspace_id", "social_account_id", "captured_at"),
+    )
 
     social_account_id: Mapped[int] = mapped_column(
         BigId, ForeignKey("social_accounts.id", ondelete="CASCADE"), nullable=False

@@ -15,6 +15,7 @@ class Post(WorkspaceOwned, Timestamped, Base):
     __table_args__ = (
         UniqueConstraint("social_account_id", "platform_post_id"),
         Index("ix_posts_account_published", "social_account_id", "published_at"),
+        Index("ix_posts_ws_account_published", "workspace_id", "social_account_id", "published_at"),
     )
 
     social_account_id: Mapped[int] = mapped_column(

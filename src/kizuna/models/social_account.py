@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Float, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, Float, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kizuna.models.base import Base, BigId, Timestamped, WorkspaceOwned
@@ -12,7 +12,12 @@ class SocialAccount(WorkspaceOwned, Timestamped, Base):
     """One account on one platform. ``platform`` is a free key (instagram, youtube, line, xiaohongshu, ...)."""
 
     __tablename__ = "social_accounts"
-    __table_args__ = (UniqueConstraint("workspace_id", "platform", "handle_key"),)
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "platform", "handle_key"),
+        # Tenancy adds "workspace_id = ?" to every query; without this index SQLite answers "accounts of these
+        # influencers" from the workspace-only index, i.e. by scanning every account of the workspace.
+        Index("ix_social_accounts_ws_influencer", "workspace_id", "influencer_id"),
+    )
 
     influencer_id: Mapped[int] = mapped_column(
         BigId, ForeignKey("influencers.id", ondelete="CASCADE"), index=True, nullable=False

@@ -24,6 +24,28 @@ def upgrade() -> None:
     with op.batch_alter_table("influencers", schema=None) as batch_op:
         batch_op.create_index("ix_influencers_ws_er", ["workspace_id", "engagement_rate"], unique=False)
         batch_op.create_index("ix_influencers_ws_name", ["workspace_id", "display_name"], unique=False)
+    # Composite (workspace, parent) indexes: tenancy adds "workspace_id = ?" to every query, and without these
+    # SQLite serves "rows of these parents" from the workspace-only index, scanning the whole workspace.
+    with op.batch_alter_table("social_accounts", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_social_accounts_ws_influencer", ["workspace_id", "influencer_id"], unique=False
+        )
+    with op.batch_alter_table("posts", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_posts_ws_account_published",
+            ["workspace_id", "social_account_id", "published_at"],
+            unique=False,
+        )
+    with op.batch_alter_table("metric_snapshots", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_metric_snapshots_ws_account_time",
+            ["workspace_id", "social_account_id", "captured_at"],
+            unique=False,
+        )
+    with op.batch_alter_table("audience_profiles", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_audience_profiles_ws_account", ["workspace_id", "social_account_id"], unique=False
+        )
 
     op.create_table(
         "influencer_lists",
@@ -133,6 +155,14 @@ def downgrade() -> None:
     with op.batch_alter_table("influencer_lists", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_influencer_lists_workspace_id"))
     op.drop_table("influencer_lists")
+    with op.batch_alter_table("audience_profiles", schema=None) as batch_op:
+        batch_op.drop_index("ix_audience_profiles_ws_account")
+    with op.batch_alter_table("metric_snapshots", schema=None) as batch_op:
+        batch_op.drop_index("ix_metric_snapshots_ws_account_time")
+    with op.batch_alter_table("posts", schema=None) as batch_op:
+        batch_op.drop_index("ix_posts_ws_account_published")
+    with op.batch_alter_table("social_accounts", schema=None) as batch_op:
+        batch_op.drop_index("ix_social_accounts_ws_influencer")
     with op.batch_alter_table("influencers", schema=None) as batch_op:
         batch_op.drop_index("ix_influencers_ws_name")
         batch_op.drop_index("ix_influencers_ws_er")
