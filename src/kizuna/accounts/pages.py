@@ -229,8 +229,7 @@ def update_settings(
     return _redirect(f"/w/{ctx.workspace.slug}/settings?saved=1")
 
 
-@router.get("/w/{ws}/settings/members")
-def members_page(request: Request, ctx: CtxDep, invite_token: str | None = None) -> HTMLResponse:
+def _members_context(ctx: Ctx, **extra: object) -> dict[str, object]:
     members = ctx.session.execute(
         select(Membership, User).join(User, User.id == Membership.user_id).order_by(User.email)
     ).all()
@@ -243,17 +242,12 @@ def members_page(request: Request, ctx: CtxDep, invite_token: str | None = None)
         .scalars()
         .all()
     )
-    return render(
-        request,
-        "accounts/members.html",
-        {
-            "members": members,
-            "invitations": invitations,
-            "roles": ROLES,
-            "section": "members",
-            "invite_token": None,
-        },
-    )
+    return {"members": members, "invitations": invitations, "roles": ROLES, "section": "members", **extra}
+
+
+@router.get("/w/{ws}/settings/members")
+def members_page(request: Request, ctx: CtxDep) -> HTMLResponse:
+    return render(request, "accounts/members.html", _members_context(ctx))
 
 
 @router.post("/w/{ws}/settings/members/invite")
@@ -263,29 +257,7 @@ def invite_member(
     ctx.require("admin")
     new = service.invite(ctx.session, ctx.workspace, ctx.user, ctx.role, email=email, role=role)
     link = f"{get_settings().base_url.rstrip('/')}/invite/{new.token}"
-    members = ctx.session.execute(
-        select(Membership, User).join(User, User.id == Membership.user_id).order_by(User.email)
-    ).all()
-    invitations = (
-        ctx.session.execute(
-            select(Invitation)
-            .where(Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None))
-            .order_by(Invitation.id.desc())
-        )
-        .scalars()
-        .all()
-    )
-    return render(
-        request,
-        "accounts/members.html",
-        {
-            "members": members,
-            "invitations": invitations,
-            "roles": ROLES,
-            "section": "members",
-            "invite_link": link,
-        },
-    )
+    return render(request, "accounts/members.html", _members_context(ctx, invite_link=link))
 
 
 @router.post("/w/{ws}/settings/members/{membership_id}/role")
@@ -311,30 +283,28 @@ def revoke_invitation(request: Request, ctx: CtxDep, invitation_id: int) -> Resp
     return _redirect(f"/w/{ctx.workspace.slug}/settings/members")
 
 
-@router.get("/w/{ws}/settings/tokens")
-def tokens_page(request: Request, ctx: CtxDep) -> HTMLResponse:
-    tokens = (
+def _my_tokens(ctx: Ctx) -> list[ApiToken]:
+    return list(
         ctx.session.execute(
             select(ApiToken).where(ApiToken.user_id == ctx.user.id).order_by(ApiToken.id.desc())
         )
         .scalars()
         .all()
     )
-    return render(request, "accounts/tokens.html", {"tokens": tokens, "section": "tokens"})
+
+
+@router.get("/w/{ws}/settings/tokens")
+def tokens_page(request: Request, ctx: CtxDep) -> HTMLResponse:
+    return render(request, "accounts/tokens.html", {"tokens": _my_tokens(ctx), "section": "tokens"})
 
 
 @router.post("/w/{ws}/settings/tokens")
 def create_token(request: Request, ctx: CtxDep, name: Annotated[str, Form()]) -> HTMLResponse:
     new = service.create_api_token(ctx.session, ctx.workspace, ctx.user, name=name)
-    tokens = (
-        ctx.session.execute(
-            select(ApiToken).where(ApiToken.user_id == ctx.user.id).order_by(ApiToken.id.desc())
-        )
-        .scalars()
-        .all()
-    )
     return render(
-        request, "accounts/tokens.html", {"tokens": tokens, "section": "tokens", "new_token": new.token}
+        request,
+        "accounts/tokens.html",
+        {"tokens": _my_tokens(ctx), "section": "tokens", "new_token": new.token},
     )
 
 
