@@ -45,7 +45,7 @@ CASES = (
     (
         "min followers 10万, sort by engagement ↓",
         {"min_followers": "100000", "sort": "-er"},
-        "max_followers >= 100000 ORDER BY engagement_rate DESC, id DESC",
+        "max_followers + 0 >= 100000 ORDER BY engagement_rate DESC, id DESC",
     ),
 )
 

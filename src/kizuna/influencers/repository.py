@@ -31,7 +31,7 @@ from kizuna.models.metric_snapshot import MetricSnapshot
 from kizuna.models.post import Post
 from kizuna.models.social_account import SocialAccount
 
-COUNT_CAP = 10_000
+COUNT_CAP = 1_000
 PAGE_SIZES = (25, 50, 100, 200)
 
 SORTS: dict[str, Any] = {
@@ -91,7 +91,21 @@ def decode_cursor(cursor: str) -> tuple[Any, int]:
         raise ValidationFailed("The page cursor is not valid.", code="invalid_cursor") from None
 
 
-def _filters(query: ListQuery) -> list[ColumnElement[bool]]:
+def _unindexed(col: Any, sqlite: bool) -> Any:
+    """``col + 0`` on SQLite: the same value, but the planner can no longer use an index on it.
+
+    Without statistics SQLite prefers a range on ``max_followers`` and then sorts every match (hundreds of
+    thousands of rows at scale) over walking the index of the sort column and stopping after one page. When the
+    range column is not the sort column, hiding it makes SQLite walk the sort index; PostgreSQL plans from its own
+    statistics and is left alone.
+    """
+    return col + 0 if sqlite else col
+
+
+def _filters(query: ListQuery, *, sqlite: bool = False) -> list[ColumnElement[bool]]:
+    key = query.sort.lstrip("-")
+    followers = _unindexed(Influencer.max_followers, sqlite and key == "er")
+    er = _unindexed(Influencer.engagement_rate, sqlite and key == "followers")
     conds: list[ColumnElement[bool]] = [Influencer.merged_into_id.is_(None)]
     if query.country:
         conds.append(Influencer.country == query.country.upper())
@@ -100,13 +114,13 @@ def _filters(query: ListQuery) -> list[ColumnElement[bool]]:
     if query.category:
         conds.append(Influencer.primary_category == query.category)
     if query.min_followers is not None:
-        conds.append(Influencer.max_followers >= query.min_followers)
+        conds.append(followers >= query.min_followers)
     if query.max_followers is not None:
-        conds.append(Influencer.max_followers <= query.max_followers)
+        conds.append(followers <= query.max_followers)
     if query.min_er is not None:
-        conds.append(Influencer.engagement_rate >= query.min_er)
+        conds.append(er >= query.min_er)
     if query.max_er is not None:
-        conds.append(Influencer.engagement_rate <= query.max_er)
+        conds.append(er <= query.max_er)
     if query.tag:
         conds.append(cast(Influencer.tags, String).like(f'%{json.dumps(query.tag)[:-1]}"%'))
     if query.platform:
@@ -143,7 +157,7 @@ def list_influencers(session: Session, query: ListQuery, *, with_total: bool = T
     """One page of influencers, keyset-paginated. NULL sort values come last in both directions."""
     key, desc = query.sort_key
     col = SORTS[key]
-    conds = _filters(query)
+    conds = _filters(query, sqlite=session.get_bind().dialect.name == "sqlite")
     if query.after:
         value, last_id = decode_cursor(query.after)
         id_cmp = Influencer.id < last_id if desc else Influencer.id > last_id

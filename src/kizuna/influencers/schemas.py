@@ -118,7 +118,7 @@ class InfluencerPage(BaseModel):
     items: list[Influencer]
     next_cursor: str | None = Field(description="Pass as ?after= for the next page; null on the last page")
     total: int
-    total_capped: bool = Field(description="True when more than `total` match (counting stops at 10,000)")
+    total_capped: bool = Field(description="True when more than `total` match (counting stops at 1,000)")
 
 
 class RowErrorOut(BaseModel):

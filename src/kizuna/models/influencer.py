@@ -21,7 +21,7 @@ class Influencer(WorkspaceOwned, Timestamped, Base):
         Index("ix_influencers_ws_country", "workspace_id", "country", "max_followers"),
         Index("ix_influencers_ws_tier", "workspace_id", "tier", "max_followers"),
         Index("ix_influencers_ws_category", "workspace_id", "primary_category", "max_followers"),
-        Index("ix_influencers_ws_er", "workspace_id", "engagement_rate"),
+        Index("ix_influencers_ws_er", "workspace_id", "engagement_rate", "max_followers"),
         Index("ix_influencers_ws_name", "workspace_id", "display_name"),
     )
 

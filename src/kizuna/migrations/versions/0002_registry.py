@@ -22,7 +22,9 @@ ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 def upgrade() -> None:
     with op.batch_alter_table("influencers", schema=None) as batch_op:
-        batch_op.create_index("ix_influencers_ws_er", ["workspace_id", "engagement_rate"], unique=False)
+        batch_op.create_index(
+            "ix_influencers_ws_er", ["workspace_id", "engagement_rate", "max_followers"], unique=False
+        )
         batch_op.create_index("ix_influencers_ws_name", ["workspace_id", "display_name"], unique=False)
     # Composite (workspace, parent) indexes: tenancy adds "workspace_id = ?" to every query, and without these
     # SQLite serves "rows of these parents" from the workspace-only index, scanning the whole workspace.
