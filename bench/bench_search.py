@@ -247,7 +247,8 @@ def _floor(index: Any, params: dict[str, Any], q: Any, k: int) -> float:
             m &= hit
     cand = np.flatnonzero(m)
     if q is not None:
-        values = index.vectors[cand] @ q
+        # a full product when (almost) everybody is a candidate; a gather of the candidates' rows otherwise
+        values = (index.vectors @ q)[cand] if cand.size > index.size // 4 else index.vectors[cand] @ q
     else:
         values = index.followers[cand] if params.get("sort") != "engagement" else index.engagement[cand]
         values = np.nan_to_num(values.astype(np.float64), nan=-1)

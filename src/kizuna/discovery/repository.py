@@ -282,21 +282,33 @@ def influencers_by_id(session: Session, ids: Sequence[int]) -> dict[int, Any]:
             T_INF.c.tier,
             T_INF.c.max_followers,
             T_INF.c.engagement_rate,
-        ).where(T_INF.c.id.in_(list(ids)), T_INF.c.workspace_id == _bound(session))
+            T_INF.c.workspace_id,
+        ).where(T_INF.c.id.in_(list(ids)))
     ).all()
-    return {int(r.id): r for r in rows}
+    # The workspace is checked here rather than in SQL: with a ``workspace_id`` term SQLite's planner walks the
+    # workspace index (a million rows, ~0.4 s) instead of probing fifty primary keys.
+    ws_id = _bound(session)
+    return {int(r.id): r for r in rows if r.workspace_id == ws_id}
 
 
 def accounts_by_influencer(session: Session, ids: Sequence[int]) -> dict[int, list[Any]]:
+    """Accounts of influencers already loaded from this workspace (pass the ids :func:`influencers_by_id`
+    returned). No ``workspace_id`` term on purpose: with it SQLite's planner scans the workspace index (a million
+    rows) instead of probing ``influencer_id``; sorting happens here, not in SQL, for the same reason."""
     if not ids:
         return {}
     rows = session.execute(
-        select(T_ACC.c.influencer_id, T_ACC.c.platform, T_ACC.c.handle, T_ACC.c.followers, T_ACC.c.url)
-        .where(T_ACC.c.influencer_id.in_(list(ids)), T_ACC.c.workspace_id == _bound(session))
-        .order_by(T_ACC.c.followers.desc().nulls_last(), T_ACC.c.id)
+        select(
+            T_ACC.c.id,
+            T_ACC.c.influencer_id,
+            T_ACC.c.platform,
+            T_ACC.c.handle,
+            T_ACC.c.followers,
+            T_ACC.c.url,
+        ).where(T_ACC.c.influencer_id.in_(list(ids)))
     ).all()
     out: dict[int, list[Any]] = {}
-    for r in rows:
+    for r in sorted(rows, key=lambda r: (-(r.followers if r.followers is not None else -1), r.id)):
         out.setdefault(int(r.influencer_id), []).append(r)
     return out
 

@@ -457,7 +457,7 @@ class DiscoveryService:
         positions = candidates[page]
         ids = [int(i) for i in index.ids[positions]]
         rows = repo.influencers_by_id(session, ids)
-        accounts = repo.accounts_by_influencer(session, ids)
+        accounts = repo.accounts_by_influencer(session, list(rows))
         contacted = set(repo.contacted_ids(session, index.ws_id)) if ids else set()
         brand_posts = repo.brand_mention_posts(
             session, index.ws_id, ids, query.filters.brand_mentions, query.filters.mention_days
