@@ -329,3 +329,24 @@ def test_background_job_records_progress(owner: dict[str, Any], tmp_path: Path) 
         job = uow.session.get(ImportJob, job_id)
         assert job is not None and job.processed_rows == 2501 and job.errors[0]["row"] == 2502
     assert count(owner, SocialAccount) == 2500
+
+
+def test_exports_neutralise_formulas_and_still_reimport(owner: dict[str, Any], tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from kizuna.influencers import exporter
+    from kizuna.influencers.repository import ListQuery
+
+    text = (
+        'name,handle,platform,followers,bio\n"=HYPERLINK(""http://x.example"")",@evil,instagram,1000,"+cmd"\n'
+    )
+    assert import_path(owner, _csv(tmp_path, text)).imported == 1
+    out = tmp_path / "export.xlsx"
+    run_in_ctx(owner, lambda c: exporter.write(c.session, ListQuery(), "xlsx", out))
+    ws = load_workbook(out).active
+    assert ws is not None
+    cells = [c.value for c in ws[2]]
+    assert '\'=HYPERLINK("http://x.example")' in cells and "'+cmd" in cells and "'@evil" in cells
+    assert all(getattr(c, "data_type", "s") != "f" for c in ws[2])
+    again = import_path(owner, out)
+    assert (again.imported, again.updated, again.rejected) == (0, 0, 0)

@@ -56,6 +56,35 @@ MEDIA_TYPES = {
 }
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_TEXT_COLUMNS = frozenset(
+    {
+        "name",
+        "handle",
+        "profile_url",
+        "country",
+        "city",
+        "language",
+        "categories",
+        "tags",
+        "email",
+        "manager",
+        "bio",
+        "notes",
+        "engagement_definition",
+    }
+)
+
+
+def _safe_text(value: Any) -> Any:
+    """Neutralise spreadsheet formulas in text that came from outside (an imported bio "=HYPERLINK(...)" must not
+    run in Excel, and openpyxl would store it as a formula): prefix with an apostrophe, Excel's "this is text"
+    marker, which the importer strips again on re-import."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def _pct(v: float | None) -> str:
     return "" if v is None else f"{v * 100:.2f}%"
 
@@ -122,7 +151,7 @@ def flat_rows(session: Session, query: ListQuery) -> Iterator[list[Any]]:
                         tier=a.tier or "",
                         verified="" if a.verified is None else ("yes" if a.verified else "no"),
                     )
-                yield [row.get(c, "") for c in COLUMNS]
+                yield [_safe_text(row.get(c, "")) if c in _TEXT_COLUMNS else row.get(c, "") for c in COLUMNS]
 
 
 def _account_json(a: SocialAccount) -> dict[str, Any]:
