@@ -73,6 +73,27 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+class RedirectShortcut:
+    """Answer ``/r/{code}`` with the lean tracking handler before routing (the hot path of every click).
+
+    The route stays registered for the API description and the tenancy walk; this only skips the routing table,
+    per-route unit of work and exception machinery, exactly as the stand-alone ``kizuna.tracking.asgi`` app does.
+    """
+
+    def __init__(self, app: Callable[[Scope, Receive, Send], Awaitable[None]]) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] in ("GET", "HEAD"):
+            path: str = scope["path"]
+            if path.startswith("/r/") and "/" not in path[3:]:
+                from kizuna.tracking.asgi import app as redirect_app
+
+                await redirect_app(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
 def _error_response(request: Request, status: int, code: str, message: str, details: Any = None) -> Response:
     translated = i18n.gettext(message, _request_locale(request))
     if (
@@ -192,6 +213,8 @@ def create_app(*, embedded_worker: bool | None = None) -> FastAPI:
     app.state.embedded_worker = settings.embedded_worker if embedded_worker is None else embedded_worker
     _install_error_handlers(app)
     app.add_middleware(SecurityHeaders)
+    if importlib.util.find_spec("kizuna.tracking.asgi") is not None:
+        app.add_middleware(RedirectShortcut)  # outermost: added last
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
 
     @app.get("/api/docs", include_in_schema=False)
