@@ -41,7 +41,7 @@ from kizuna.models.saved_search import SavedSearch
 
 Mask = npt.NDArray[np.bool_]
 #: Semantic estimates (PCA space) are replaced by exact cosines for this many of the best candidates.
-SHORTLIST = 2000
+SHORTLIST = 20_000
 
 
 @dataclass
