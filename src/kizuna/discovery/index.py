@@ -183,7 +183,8 @@ class WorkspaceIndex:
             starts.append(at)
             at = find(needle, at + step)
         if not starts:
-            return np.zeros(0, dtype=np.int64)
+            self.term_cache[needle] = np.zeros(0, dtype=np.int64)
+            return self.term_cache[needle]
         rows = np.searchsorted(self.text_offsets, np.asarray(starts, dtype=np.int64), side="right") - 1
         hits: npt.NDArray[np.int64] = np.unique(rows).astype(np.int64)
         if len(self.term_cache) >= 256:
