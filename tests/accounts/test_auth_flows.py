@@ -237,3 +237,36 @@ def test_oversized_request_is_refused_with_413(db: Any) -> None:
     r = small.post("/api/v1/w/acme/anything", content=b"x" * (1024 * 1024 + 5000))
     assert r.status_code == 413
     assert "too large" in r.text.lower(), r.text
+
+
+def test_changing_the_tier_scheme_retiers_influencers(client: Any, owner: dict[str, Any]) -> None:
+    from kizuna.models.influencer import Influencer
+    from kizuna.models.social_account import SocialAccount
+    from kizuna.tenancy import bind_workspace
+
+    with unit_of_work() as uow:
+        bind_workspace(uow.session, owner["workspace_id"])
+        inf = Influencer(display_name="Aoi", max_followers=5_000, tier="nano")
+        uow.session.add(inf)
+        uow.session.flush()
+        uow.session.add(
+            SocialAccount(
+                influencer_id=inf.id, platform="instagram", handle="aoi", handle_key="aoi", followers=5_000
+            )
+        )
+    csrf = login(client, owner["email"])
+    data = {
+        "name": "Acme",
+        "currency": "JPY",
+        "timezone": "Asia/Tokyo",
+        "tier_scheme": "japan",
+        "csrf_token": csrf,
+    }
+    assert client.post("/w/acme/settings", data=data, follow_redirects=False).status_code == 303
+    with unit_of_work() as uow:
+        ws_scheme = uow.session.execute(
+            select(AuditLog.action).where(AuditLog.action == "workspace.tier_scheme")
+        ).all()
+        tier = uow.session.execute(select(Influencer.tier)).scalar_one()
+    assert ws_scheme, "the re-tiering is audited"
+    assert tier == "nano"  # 5,000 followers: nano in both schemes, but now computed by the Japan table

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from kizuna.accounts import service
 from kizuna.accounts.schemas import AuditOut, MemberOut, MeOut, WorkspaceOut, WorkspaceUpdate
+from kizuna.influencers.service import set_tier_scheme
 from kizuna.models.audit_log import AuditLog
 from kizuna.models.membership import Membership
 from kizuna.models.user import User
@@ -54,6 +55,7 @@ def update_workspace(ctx: CtxDep, body: WorkspaceUpdate) -> WorkspaceOut:
         tier_scheme=body.tier_scheme or ws.tier_scheme,
         sender_identity=body.sender_identity if body.sender_identity is not None else ws.sender_identity,
         kind=body.kind or ws.kind,
+        retier=lambda scheme: set_tier_scheme(ctx, scheme, ws.custom_tiers),
     )
     return WorkspaceOut.model_validate(ws)
 

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from kizuna.accounts import service
 from kizuna.config import get_settings
 from kizuna.errors import KizunaError
+from kizuna.influencers.service import set_tier_scheme
 from kizuna.kit.money import CURRENCIES
 from kizuna.models.api_token import ApiToken
 from kizuna.models.audit_log import AuditLog
@@ -225,6 +226,7 @@ def update_settings(
         tier_scheme=tier_scheme,
         sender_identity=sender_identity,
         kind=kind,
+        retier=lambda scheme: set_tier_scheme(ctx, scheme, ctx.workspace.custom_tiers),
     )
     return _redirect(f"/w/{ctx.workspace.slug}/settings?saved=1")
 

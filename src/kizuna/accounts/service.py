@@ -6,6 +6,7 @@ Functions take the caller's session and never commit; the request, job or CLI co
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -235,7 +236,9 @@ def update_workspace(
     tier_scheme: str,
     sender_identity: str,
     kind: str,
+    retier: Callable[[str], object] | None = None,
 ) -> Workspace:
+    """Change workspace settings. A new tier scheme goes through ``retier`` (the registry re-tiers everyone)."""
     _validate_ws_fields(currency=currency, timezone=timezone, tier_scheme=tier_scheme, kind=kind)
     before = {
         "name": ws.name,
@@ -246,7 +249,11 @@ def update_workspace(
     ws.name = name.strip() or ws.name
     ws.currency = currency
     ws.timezone = timezone
-    ws.tier_scheme = tier_scheme
+    if tier_scheme != ws.tier_scheme:
+        if retier is not None:
+            retier(tier_scheme)
+        else:
+            ws.tier_scheme = tier_scheme
     ws.sender_identity = sender_identity.strip()
     ws.kind = kind
     record(
