@@ -73,3 +73,16 @@ def test_literal_percent_in_a_template_string_renders() -> None:
 
     html = env.from_string('{{ _("ER %") }} · {{ _("%(n)s%% share", n=5) }} · {{ _("<b>") }}').render()
     assert html == "ER % · 5% share · &lt;b&gt;"
+
+
+def test_outside_links_only_render_http_urls() -> None:
+    from kizuna.web.templating import env
+
+    tpl = env.from_string('<a href="{{ u|safe_url }}">x</a>')
+    assert tpl.render(u="javascript:alert(1)") == '<a href="#">x</a>'
+    assert tpl.render(u=" JaVaScRiPt:alert(1)") == '<a href="#">x</a>'
+    assert tpl.render(u="data:text/html,<b>") == '<a href="#">x</a>'
+    assert tpl.render(u="//evil.example/x") == '<a href="#">x</a>'
+    assert tpl.render(u="https://www.instagram.com/p/abc/?a=1&b=2") == (
+        '<a href="https://www.instagram.com/p/abc/?a=1&amp;b=2">x</a>'
+    )

@@ -70,6 +70,15 @@ def _fmt_money(minor: int | None, currency: str) -> str:
     return format_money(minor, currency, i18n.current_locale())
 
 
+def safe_url(value: object) -> str:
+    """An outside link only when it is http(s) or site-relative; anything else (``javascript:``, ``data:``) is "#"."""
+    text = str(value or "").strip()
+    lowered = text.lower()
+    if lowered.startswith(("http://", "https://")) or (text.startswith("/") and not text.startswith("//")):
+        return text
+    return "#"
+
+
 def _template_gettext(message: str, **params: Any) -> str:
     text = i18n.gettext(message)
     return str(text % params) if params else text
@@ -93,6 +102,7 @@ def _build_env() -> Environment:
         compact=_fmt_compact,
         percent=format_percent,
         money=_fmt_money,
+        safe_url=safe_url,
         datetime=_fmt_dt,
         date=_fmt_date,
     )
