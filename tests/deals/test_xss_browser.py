@@ -1,4 +1,3 @@
-
 """Script in a creator's name, a caption or a comment renders inert, in a real browser (Chromium).
 
 The page's CSP would block inline script anyway, so the test proves escaping itself: no injected element exists
