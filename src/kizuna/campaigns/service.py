@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from kizuna.analytics.pacing import KPI_METRICS
 from kizuna.errors import ValidationFailed
 from kizuna.kit.money import CURRENCIES, from_minor, to_minor
 from kizuna.models.campaign import CAMPAIGN_STATUSES, OBJECTIVES, Campaign
@@ -15,21 +16,8 @@ from kizuna.models.influencer import Influencer
 from kizuna.tenancy import Ctx
 
 PLATFORMS = ("instagram", "tiktok", "youtube", "x", "blog", "podcast", "line", "xiaohongshu", "naver_blog")
-KPI_KEYS = (
-    "reach",
-    "impressions",
-    "views",
-    "engagements",
-    "clicks",
-    "conversions",
-    "revenue",
-    "emv",
-    "roi",
-    "roas",
-    "er",
-    "ctr",
-    "cvr",
-)
+# The KPIs a campaign can target are exactly the ones pacing can measure.
+KPI_KEYS = KPI_METRICS
 EMV_KEYS = ("impressions", "views", "likes", "comments", "shares", "saves", "clicks")
 
 
