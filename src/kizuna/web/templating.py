@@ -70,6 +70,14 @@ def _fmt_money(minor: int | None, currency: str) -> str:
     return format_money(minor, currency, i18n.current_locale())
 
 
+def readable_params(params: dict[str, Any]) -> dict[str, Any]:
+    """Message parameters for people: numbers in the locale's short form (150万 / 1.5M), the rest as is."""
+    return {
+        k: _fmt_compact(v) if isinstance(v, int | float) and not isinstance(v, bool) else v
+        for k, v in params.items()
+    }
+
+
 def safe_url(value: object) -> str:
     """An outside link only when it is http(s) or site-relative; anything else (``javascript:``, ``data:``) is "#"."""
     text = str(value or "").strip()
@@ -103,6 +111,7 @@ def _build_env() -> Environment:
         percent=format_percent,
         money=_fmt_money,
         safe_url=safe_url,
+        readable=readable_params,
         datetime=_fmt_dt,
         date=_fmt_date,
     )
