@@ -46,8 +46,23 @@ class Dovecot:
     users: list[str] = field(default_factory=list)
 
     def add_user(self, name: str, password: str = "secret") -> tuple[str, str]:
-        with (self.root / "users").open("a") as fh:
+        path = self.root / "users"
+        before = path.stat().st_mtime if path.exists() else 0.0
+        with path.open("a") as fh:
             fh.write(f"{name}:{{PLAIN}}{password}::::::\n")
+        # Dovecot re-reads the passwd-file when its timestamp changes; two users added within one second
+        # would otherwise look unchanged. Then wait until the new login is really accepted.
+        bumped = max(time.time(), before + 1.0)
+        os.utime(path, (bumped, bumped))
+        deadline = time.monotonic() + 15
+        while True:
+            try:
+                self.imap(name, password).logout()
+                break
+            except (OSError, imaplib.IMAP4.error):
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
         self.users.append(name)
         return name, password
 
