@@ -81,15 +81,16 @@ class RedirectShortcut:
     """
 
     def __init__(self, app: Callable[[Scope, Receive, Send], Awaitable[None]]) -> None:
+        from kizuna.tracking.asgi import app as redirect_app
+
         self.app = app
+        self.redirect_app = redirect_app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] in ("GET", "HEAD"):
             path: str = scope["path"]
             if path.startswith("/r/") and "/" not in path[3:]:
-                from kizuna.tracking.asgi import app as redirect_app
-
-                await redirect_app(scope, receive, send)
+                await self.redirect_app(scope, receive, send)
                 return
         await self.app(scope, receive, send)
 
