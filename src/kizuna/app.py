@@ -19,7 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import kizuna
 from kizuna.config import get_settings
-from kizuna.errors import KizunaError, NotAuthenticated
+from kizuna.errors import KizunaError, NotAuthenticated, PayloadTooLarge
 from kizuna.web import i18n
 from kizuna.web.auth import is_api
 from kizuna.web.templating import STATIC_DIR, env, register_sections
@@ -37,6 +37,9 @@ API_DOCS_HTML = """<!doctype html>
 <body><div id="swagger-ui"></div>
 <script src="/static/vendor/swagger-ui/swagger-ui-bundle.js"></script>
 <script src="/static/swagger-init.js"></script></body></html>"""
+
+#: Room above the largest configured file size for the rest of a multipart form.
+BODY_LIMIT_SLACK = 1024 * 1024
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -71,6 +74,69 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class BodyLimit:
+    """Refuse request bodies over ``max_body_size`` with the usual error shape (JSON for the API, a page otherwise).
+
+    A declared ``Content-Length`` over the limit is answered before the app runs; a streamed body is counted as it
+    is read, and once it passes the limit whatever the app would have answered is replaced by the 413.
+    """
+
+    def __init__(self, app: Callable[[Scope, Receive, Send], Awaitable[None]], max_body_size: int) -> None:
+        self.app = app
+        self.max_body_size = max_body_size
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = None
+        for name, value in scope.get("headers", ()):
+            if name == b"content-length":
+                try:
+                    declared = int(value)
+                except ValueError:
+                    declared = None
+                break
+        if declared is not None and declared > self.max_body_size:
+            await self._refuse(scope, receive, send)
+            return
+        total = 0
+        exceeded = False
+        app_started = False
+
+        async def limited_receive() -> Message:
+            nonlocal total, exceeded
+            message = await receive()
+            if message["type"] == "http.request":
+                total += len(message.get("body", b""))
+                if total > self.max_body_size:
+                    exceeded = True
+                    raise PayloadTooLarge("The request is larger than allowed.")
+            return message
+
+        async def guarded_send(message: Message) -> None:
+            nonlocal app_started
+            if exceeded and not app_started:
+                return  # the app's own answer to the aborted read is replaced by the 413 below
+            if message["type"] == "http.response.start":
+                app_started = True
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, guarded_send)
+        except PayloadTooLarge:
+            if app_started:
+                raise
+        if exceeded and not app_started:
+            await self._refuse(scope, receive, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = Request(scope, receive)
+        response = _error_response(request, 413, "payload_too_large", "The request is larger than allowed.")
+        response.headers["connection"] = "close"
+        await response(scope, receive, send)
 
 
 class RedirectShortcut:
@@ -207,12 +273,14 @@ def create_app(*, embedded_worker: bool | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         lifespan=_lifespan,
-        # Whole-request ceiling, so an oversized upload is refused before it is spooled to a temp file;
-        # the import and upload services apply their own, smaller limits on top.
-        max_body_size=max(settings.import_max_bytes, settings.upload_max_bytes) + 1024 * 1024,
     )
     app.state.embedded_worker = settings.embedded_worker if embedded_worker is None else embedded_worker
     _install_error_handlers(app)
+    # Whole-request ceiling, so an oversized upload is refused before it is spooled to a temp file; the import and
+    # upload services apply their own, smaller limits on top.
+    app.add_middleware(
+        BodyLimit, max_body_size=max(settings.import_max_bytes, settings.upload_max_bytes) + BODY_LIMIT_SLACK
+    )
     app.add_middleware(SecurityHeaders)
     if importlib.util.find_spec("kizuna.tracking.asgi") is not None:
         app.add_middleware(RedirectShortcut)  # outermost: added last
