@@ -85,6 +85,7 @@ def test_demo_twice_on_the_same_data_dir(tmp_path: Any) -> None:
         **os.environ,
         "KIZUNA_DATA_DIR": str(tmp_path / "demo"),
         "KIZUNA_DATABASE_URL": f"sqlite:///{tmp_path / 'demo' / 'kizuna.db'}",
+        "KIZUNA_LANG": "en",
     }
     cmd = [sys.executable, "-m", "kizuna.cli.main", "demo", "--no-serve", "--influencers", "40"]
     first = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
@@ -107,3 +108,45 @@ def test_demo_twice_on_the_same_data_dir(tmp_path: Any) -> None:
     secrets = json.loads((tmp_path / "demo" / "secrets.json").read_text())
     assert secrets and all(len(v) > 40 for v in secrets.values())
     assert oct((tmp_path / "demo" / "secrets.json").stat().st_mode)[-3:] == "600"
+
+
+def test_the_command_line_speaks_the_terminals_language(tmp_path: Any) -> None:
+    """``KIZUNA_LANG`` / ``LANG=ja_JP.UTF-8`` turn messages and errors Japanese; the error code stays stable."""
+    base = {
+        **os.environ,
+        "KIZUNA_DATA_DIR": str(tmp_path / "d"),
+        "KIZUNA_DATABASE_URL": f"sqlite:///{tmp_path / 'd' / 'kizuna.db'}",
+    }
+    base.pop("KIZUNA_LANG", None)
+    base.pop("LC_ALL", None)
+    base.pop("LC_MESSAGES", None)
+    cmd = [sys.executable, "-m", "kizuna.cli.main"]
+    up = subprocess.run(
+        [*cmd, "db", "upgrade"], env={**base, "LANG": "ja_JP.UTF-8"}, capture_output=True, text=True
+    )
+    assert up.returncode == 0, up.stderr
+    assert "データベースのリビジョン" in up.stdout
+    create = [*cmd, "workspace", "create", "acme", "--name", "Acme", "--owner", "nobody@example.com"]
+    ja = subprocess.run(create, env={**base, "LANG": "ja_JP.UTF-8"}, capture_output=True, text=True)
+    assert ja.returncode == 2
+    assert "(user_not_found)" in ja.stderr and "エラー" in ja.stderr
+    assert "メールアドレス nobody@example.com のユーザーはいません。" in ja.stderr
+    en = subprocess.run(
+        create, env={**base, "LANG": "ja_JP.UTF-8", "KIZUNA_LANG": "en"}, capture_output=True, text=True
+    )
+    assert en.returncode == 2
+    assert "No user with e-mail nobody@example.com." in en.stderr
+
+
+def test_cli_locale_reads_the_environment(monkeypatch: Any) -> None:
+    from kizuna.cli.messages import cli_locale
+
+    for name in ("KIZUNA_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)
+    assert cli_locale() == "en"
+    monkeypatch.setenv("LANG", "ja_JP.UTF-8")
+    assert cli_locale() == "ja"
+    monkeypatch.setenv("LC_ALL", "C.UTF-8")
+    assert cli_locale() == "en"
+    monkeypatch.setenv("KIZUNA_LANG", "ja")
+    assert cli_locale() == "ja"

@@ -13,7 +13,9 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from kizuna.cli.messages import error_line, use_cli_locale
 from kizuna.errors import KizunaError
+from kizuna.web.i18n import _
 
 app = typer.Typer(
     help="Kizuna (絆): influencer outreach platform.", no_args_is_help=True, pretty_exceptions_enable=False
@@ -32,8 +34,14 @@ err_console = Console(stderr=True)
 
 
 def fail(message: str, code: str = "error") -> typer.Exit:
-    err_console.print(f"[bold red]error[/] ({code}): {message}")
+    err_console.print(error_line(code, message), soft_wrap=True)
     return typer.Exit(2)
+
+
+@app.callback()
+def _root() -> None:
+    """Kizuna (絆): influencer outreach platform."""
+    use_cli_locale()
 
 
 @db_app.command("upgrade")
@@ -46,7 +54,9 @@ def db_upgrade() -> None:
     before = migrations.current_revision(engine)
     migrations.upgrade(engine)
     after = migrations.current_revision(engine)
-    console.print(f"database at revision [bold]{after}[/] (was {before or 'empty'})")
+    console.print(
+        _("database at revision %(after)s (was %(before)s)", after=after, before=before or _("empty"))
+    )
 
 
 @db_app.command("current")
@@ -55,7 +65,7 @@ def db_current() -> None:
     from kizuna import migrations
     from kizuna.db import get_engine
 
-    console.print(migrations.current_revision(get_engine()) or "empty")
+    console.print(migrations.current_revision(get_engine()) or _("empty"))
 
 
 @user_app.command("create")
@@ -74,7 +84,7 @@ def user_create(
             user = service.create_user(uow.session, email=email, password=password, name=name, locale=locale)
     except KizunaError as exc:
         raise fail(exc.message, exc.code) from exc
-    console.print(f"created user [bold]{user.email}[/]")
+    console.print(_("created user %(email)s", email=user.email))
 
 
 @workspace_app.command("create")
@@ -99,7 +109,7 @@ def workspace_create(
                 select(User).where(User.email == owner.strip().lower())
             ).scalar_one_or_none()
             if user is None:
-                raise KizunaError(f"No user with e-mail {owner}.", code="user_not_found")
+                raise KizunaError(_("No user with e-mail %(email)s.", email=owner), code="user_not_found")
             ws = service.create_workspace(
                 uow.session,
                 owner=user,
@@ -111,7 +121,7 @@ def workspace_create(
             )
     except KizunaError as exc:
         raise fail(exc.message, exc.code) from exc
-    console.print(f"created workspace [bold]{ws.slug}[/] owned by {user.email}")
+    console.print(_("created workspace %(slug)s owned by %(email)s", slug=ws.slug, email=user.email))
 
 
 @token_app.command("create")
@@ -135,7 +145,7 @@ def token_create(
                 select(User).where(User.email == email.strip().lower())
             ).scalar_one_or_none()
             if user is None:
-                raise KizunaError(f"No user with e-mail {email}.", code="user_not_found")
+                raise KizunaError(_("No user with e-mail %(email)s.", email=email), code="user_not_found")
             ws, _role = service.membership_for(uow.session, user, workspace)
             new = service.create_api_token(uow.session, ws, user, name=name, expires_days=expires_days)
     except KizunaError as exc:
@@ -143,7 +153,9 @@ def token_create(
     if as_json:
         typer.echo(json.dumps({"token": new.token, "workspace": workspace, "name": name}))
     else:
-        console.print(f"token for [bold]{workspace}[/] (shown once): [bold green]{new.token}[/]")
+        console.print(
+            _("token for %(workspace)s (shown once):", workspace=workspace), f"[bold green]{new.token}[/]"
+        )
 
 
 @app.command()
@@ -183,11 +195,12 @@ def demo(
     from kizuna.demo import load_demo
 
     info = load_demo(influencers=influencers, seed=seed, console=console)
-    console.rule("[bold]Kizuna demo")
-    console.print(f"open      http://{host}:{port}/")
-    console.print(f"e-mail    [bold]{info.email}[/]")
-    console.print(f"password  [bold]{info.password}[/]")
-    console.print(f"workspace {info.workspace_slug} ({'created now' if info.created else 'already loaded'})")
+    console.rule(f"[bold]{_('Kizuna demo')}")
+    state = _("created now") if info.created else _("already loaded")
+    console.print(f"{_('address'):<12}http://{host}:{port}/")
+    console.print(f"{_('login e-mail'):<12}[bold]{info.email}[/]")
+    console.print(f"{_('password'):<12}[bold]{info.password}[/]")
+    console.print(f"{_('workspace'):<12}{info.workspace_slug} ({state})")
     if serve_app:
         serve(host=host, port=port, worker=True)
 
@@ -211,7 +224,7 @@ def main() -> None:
     try:
         app()
     except KizunaError as exc:
-        err_console.print(f"[bold red]error[/] ({exc.code}): {exc.message}")
+        err_console.print(error_line(exc.code, exc.message), soft_wrap=True)
         sys.exit(2)
 
 

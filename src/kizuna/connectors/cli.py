@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 from sqlalchemy import select
 
+from kizuna.cli.messages import error_line
 from kizuna.errors import KizunaError
 
 console = Console()
@@ -67,7 +68,7 @@ def refresh(
                     "audience_quality": done.quality_score,
                 }
     except KizunaError as exc:
-        err_console.print(f"[bold red]error[/] ({exc.code}): {exc.message}")
+        err_console.print(error_line(exc.code, exc.message), soft_wrap=True)
         raise typer.Exit(2) from None
     if as_json:
         typer.echo(json.dumps(result))

@@ -15,6 +15,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from kizuna.cli.messages import error_line
 from kizuna.errors import KizunaError
 
 app = typer.Typer(help="Deals: reminders, overdue payments, Japanese invoice checks.", no_args_is_help=True)
@@ -64,7 +65,7 @@ def invoice_number(number: Annotated[str, typer.Argument(help="T + 13 digits")])
     try:
         console.print(validate_registration_number(number))
     except KizunaError as exc:
-        err.print(f"[red]{exc.code}: {exc.message}[/red]")
+        err.print(error_line(exc.code, exc.message), soft_wrap=True)
         raise typer.Exit(2) from exc
 
 
