@@ -194,3 +194,40 @@ def test_versions_pin_running_enrollments(ws: Any, smtp_server: SmtpServer) -> N
     engine.send_due(poll_first=False)
     body = smtp_server.messages[0].message.get_content()
     assert "v2" not in body and "春の新作" in body
+
+
+def test_a_retry_waits_for_the_recipients_sending_window(ws: Any, smtp_server: SmtpServer) -> None:
+    """A step that failed at 02:00 in Tokyo retries when the window opens (09:00 Tokyo), not after the backoff."""
+    from datetime import UTC, datetime
+
+    from kizuna.db import get_engine
+
+    with unit_of_work() as uow:
+        s = uow.session
+        mb = make_mailbox(s, ws["workspace_id"], smtp_server, limits=True)
+        tokyo = make_influencer(s, ws["workspace_id"], "Tokyo", "t@creator.example", timezone="Asia/Tokyo")
+        rows = []
+        for kind, key in (("sequence", "seq"), ("manual", "one-off")):
+            m = OutreachMessage(
+                workspace_id=ws["workspace_id"],
+                kind=kind,
+                status="sending",
+                influencer_id=tokyo.id,
+                mailbox_id=mb.id,
+                idempotency_key=f"retry-window:{key}",
+                message_id=f"<{key}@brand.example>",
+                to_addr="t@creator.example",
+            )
+            s.add(m)
+            rows.append(m)
+        s.flush()
+        ids = [m.id for m in rows]
+    # Tuesday 24 Nov 2026, 02:00 in Tokyo (Monday 17:00 UTC): outside the 09:00-18:00 window
+    failed_at = datetime(2026, 11, 23, 17, 0, tzinfo=UTC)
+    engine._requeue(get_engine(), ids, when=failed_at, error="451 try later", count_attempt=True)
+    with unit_of_work() as uow:
+        seq, manual = (uow.session.get(OutreachMessage, i) for i in ids)
+        assert seq is not None and manual is not None
+        assert seq.status == "queued" and seq.attempts == 1
+        assert seq.next_attempt_at == datetime(2026, 11, 24, 0, 0, tzinfo=UTC)  # 09:00 in Tokyo
+        assert manual.next_attempt_at == failed_at  # a person's one-off send keeps its own timing

@@ -957,7 +957,19 @@ def _requeue(
                         service.stop_enrollments(s, [enr], reason="send_failed", detail=error)
                 continue
             r.status = "queued"
-            r.next_attempt_at = when or (now + _backoff(r.attempts))
+            r.next_attempt_at = _retry_time(s, r, when or (now + _backoff(r.attempts)))
+
+
+def _retry_time(session: Session, message: OutreachMessage, at: datetime) -> datetime:
+    """A sequence step that failed to send retries inside the recipient's sending window, never at 3 a.m."""
+    if message.kind != "sequence" or not message.mailbox_id:
+        return at
+    mailbox = session.get(OutreachMailbox, message.mailbox_id)
+    if mailbox is None:
+        return at
+    influencer = session.get(Influencer, message.influencer_id) if message.influencer_id else None
+    workspace = session.get(Workspace, message.workspace_id)
+    return mailboxes.window_opening(mailbox, _recipient_tz(influencer, workspace), at)
 
 
 @_serialized_write
