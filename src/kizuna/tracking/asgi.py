@@ -14,6 +14,7 @@ from typing import Any
 
 from kizuna.errors import KizunaError
 from kizuna.tracking.endpoints import follow_link
+from kizuna.tracking.responses import SECURITY_HEADERS_RAW
 
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
@@ -26,7 +27,11 @@ async def _json(send: Send, status: int, body: dict[str, Any]) -> None:
         {
             "type": "http.response.start",
             "status": status,
-            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(data)).encode())],
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(data)).encode()),
+                *SECURITY_HEADERS_RAW,
+            ],
         }
     )
     await send({"type": "http.response.body", "body": data})

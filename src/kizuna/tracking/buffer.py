@@ -80,22 +80,39 @@ class Click:
 
 
 def buffer_path() -> Path:
+    """The buffer of the web app and the stand-alone ASGI app (shared by their processes)."""
     settings = get_settings()
     settings.ensure_data_dir()
     return settings.data_dir / "clicks-buffer.db"
 
 
-def _connect(path: Path) -> sqlite3.Connection:
+def worker_buffer_path(index: int) -> Path:
+    """The buffer of redirect-server worker ``index`` (one file per worker process, reused after a restart)."""
+    settings = get_settings()
+    settings.ensure_data_dir()
+    return settings.data_dir / f"clicks-buffer.w{index}.db"
+
+
+def buffer_files() -> list[Path]:
+    """Every buffer file on this host: the web app's and each redirect-server worker's."""
+    main = buffer_path()
+    workers = sorted(main.parent.glob("clicks-buffer.w*.db"))
+    return [main, *workers]
+
+
+def _connect(path: Path, *, autocheckpoint: int | None = None) -> sqlite3.Connection:
     conn = sqlite3.connect(str(path), timeout=30, isolation_level=None, check_same_thread=False)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")
     conn.execute("PRAGMA busy_timeout=30000")
+    if autocheckpoint is not None:
+        conn.execute(f"PRAGMA wal_autocheckpoint={int(autocheckpoint)}")
     conn.execute(_SCHEMA)
     conn.execute("CREATE INDEX IF NOT EXISTS pending_click_id ON pending (click_id)")
     return conn
 
 
-def _row(click: Click) -> tuple[object, ...]:
+def click_row(click: Click) -> tuple[object, ...]:
     return (
         click.click_id,
         click.link_id,
@@ -164,7 +181,7 @@ class ClickBuffer:
                 with self._lock:
                     self._conn.execute("BEGIN IMMEDIATE")
                     try:
-                        self._conn.executemany(_INSERT, [_row(c) for c, _f in batch])
+                        self._conn.executemany(_INSERT, [click_row(c) for c, _f in batch])
                         self._conn.execute("COMMIT")
                     except BaseException:
                         self._conn.execute("ROLLBACK")
@@ -188,7 +205,7 @@ class ClickBuffer:
     def append(self, click: Click) -> None:
         """Store one click durably (autocommit insert); raises if the disk refuses, so the caller knows."""
         with self._lock:
-            self._conn.execute(_INSERT, _row(click))
+            self._conn.execute(_INSERT, click_row(click))
         if AUTO_FLUSH_SECONDS > 0 and self._flusher is None:
             self._start_flusher()
 
@@ -213,21 +230,52 @@ class ClickBuffer:
                 log.exception("click flush failed; the clicks stay in the buffer and are retried")
 
 
+class ClickWriter:
+    """A redirect-server worker's own buffer file, written synchronously from its event loop.
+
+    :meth:`append_rows` commits a whole event-loop iteration's clicks in one transaction (group commit). The
+    WAL is not checkpointed here (that fsyncs): the flusher checkpoints after draining the file, and
+    ``WAL_BACKSTOP_PAGES`` only bounds the WAL when no flusher runs.
+    """
+
+    WAL_BACKSTOP_PAGES = 50_000
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._conn = _connect(path, autocheckpoint=self.WAL_BACKSTOP_PAGES)
+
+    def append_rows(self, rows: list[tuple[object, ...]]) -> None:
+        """Durable on return (the transaction is in the WAL); raises when the disk refuses."""
+        conn = self._conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.executemany(_INSERT, rows)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    def close(self) -> None:
+        self._conn.close()
+
+
 def find_pending(click_id: str) -> Click | None:
-    """A click still waiting in the buffer (an order can arrive seconds after its click)."""
-    path = buffer_path()
-    if not path.exists():
-        return None
-    conn = _connect(path)
-    try:
-        row = conn.execute(
-            "SELECT click_id, link_id, workspace_id, campaign_id, influencer_id, ts, referrer_host, device,"
-            " country, ip_hash FROM pending WHERE click_id = ?",
-            (click_id,),
-        ).fetchone()
-    finally:
-        conn.close()
-    return Click(*row) if row else None
+    """A click still waiting in a buffer (an order can arrive seconds after its click)."""
+    for path in buffer_files():
+        if not path.exists():
+            continue
+        conn = _connect(path)
+        try:
+            row = conn.execute(
+                "SELECT click_id, link_id, workspace_id, campaign_id, influencer_id, ts, referrer_host, device,"
+                " country, ip_hash FROM pending WHERE click_id = ?",
+                (click_id,),
+            ).fetchone()
+        finally:
+            conn.close()
+        if row:
+            return Click(*row)
+    return None
 
 
 _buffer: ClickBuffer | None = None
@@ -268,9 +316,17 @@ def _upsert_daily(engine: Engine) -> Any:
 
 
 def flush(*, path: Path | None = None, engine: Engine | None = None, batch: int = BATCH) -> int:
-    """Move every buffered click into ``click_events`` and ``click_daily``; returns how many were added."""
-    path = path or buffer_path()
+    """Move buffered clicks into ``click_events`` and ``click_daily``; returns how many were added.
+
+    Without ``path``: every buffer file of this host (the web app's and each redirect-server worker's).
+    """
     engine = engine or get_engine()
+    if path is None:
+        return sum(_flush_file(p, engine, batch) for p in buffer_files())
+    return _flush_file(path, engine, batch)
+
+
+def _flush_file(path: Path, engine: Engine, batch: int) -> int:
     added = 0
     with _flush_lock(path):
         conn = _connect(path)
@@ -285,6 +341,9 @@ def flush(*, path: Path | None = None, engine: Engine | None = None, batch: int 
                     break
                 added += _ingest(engine, rows)
                 conn.execute("DELETE FROM pending WHERE id <= ?", (rows[-1][0],))
+            if added:
+                # Copy the WAL back here, not in the writer (a checkpoint fsyncs; the writer is an event loop).
+                conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
         finally:
             conn.close()
     return added

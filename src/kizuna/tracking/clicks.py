@@ -9,7 +9,6 @@ lookup; otherwise it stays empty.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import logging
 import os
@@ -24,6 +23,7 @@ from urllib.parse import urlsplit
 from kizuna.config import get_settings
 from kizuna.tracking.bots import device_class
 from kizuna.tracking.buffer import Click
+from kizuna.tracking.links import CLICK_PARAM
 from kizuna.tracking.resolver import ResolvedLink
 
 log = logging.getLogger(__name__)
@@ -44,7 +44,7 @@ def hash_ip(ip: str | None) -> str:
     """Keyed HMAC-SHA256 of the address, truncated to 128 bits (the raw IP is never stored)."""
     if not ip:
         return ""
-    return hmac.new(_ip_key(), ip.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
+    return hmac.digest(_ip_key(), ip.encode("utf-8"), "sha256").hex()[:32]
 
 
 _GEOIP_SET = bool(os.environ.get("KIZUNA_GEOIP_DATABASE"))
@@ -110,6 +110,13 @@ def new_click_id() -> str:
         chunk = _pool[_pool_at : _pool_at + 12]
         _pool_at += 12
     return chunk.hex()
+
+
+def add_click_id(target: str, click_id: str) -> str:
+    """Append ``kzcid`` without re-parsing the URL (the id is hex; the target's own query is kept as is)."""
+    base, sep, fragment = target.partition("#")
+    joiner = "&" if "?" in base else "?"
+    return f"{base}{joiner}{CLICK_PARAM}={click_id}{sep}{fragment}"
 
 
 def make_click(link: ResolvedLink, *, ip: str | None, headers: Mapping[str, str]) -> Click:

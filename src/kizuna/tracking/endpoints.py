@@ -21,9 +21,9 @@ from kizuna.errors import NotFound
 from kizuna.tenancy import register_public_path
 from kizuna.tracking.bots import is_automated
 from kizuna.tracking.buffer import get_buffer
-from kizuna.tracking.clicks import make_click
-from kizuna.tracking.links import CLICK_PARAM
+from kizuna.tracking.clicks import add_click_id, make_click
 from kizuna.tracking.resolver import resolve
+from kizuna.tracking.responses import NO_STORE, SECURITY_HEADERS_RAW
 
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
@@ -32,14 +32,9 @@ Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 router = APIRouter()
 register_public_path("/r/", "tracking-link redirect: public by design, the code is unguessable")
 
-_NO_STORE = b"no-store, max-age=0"
+_NO_STORE = NO_STORE.encode("ascii")
 
-
-def add_click_id(target: str, click_id: str) -> str:
-    """Append ``kzcid`` without re-parsing the URL (the id is hex; the target's own query is kept as is)."""
-    base, sep, fragment = target.partition("#")
-    joiner = "&" if "?" in base else "?"
-    return f"{base}{joiner}{CLICK_PARAM}={click_id}{sep}{fragment}"
+__all__ = ["add_click_id", "follow_link", "router"]
 
 
 async def follow_link(scope: Scope, receive: Receive, send: Send) -> None:
@@ -63,6 +58,7 @@ async def follow_link(scope: Scope, receive: Receive, send: Send) -> None:
                 (b"location", target.encode("utf-8")),
                 (b"cache-control", _NO_STORE),
                 (b"content-length", b"0"),
+                *SECURITY_HEADERS_RAW,
             ],
         }
     )

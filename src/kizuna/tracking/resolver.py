@@ -48,7 +48,8 @@ def forget(code: str) -> None:
         _cache.pop(code, None)
 
 
-def _load(code: str) -> ResolvedLink | None:
+def load(code: str) -> ResolvedLink | None:
+    """Read one link from the database (no cache): ``None`` when the code does not exist."""
     t = TrackingLink.__table__
     with get_engine().connect() as conn:
         row = conn.execute(
@@ -83,7 +84,7 @@ def resolve(code: str) -> ResolvedLink | None:
     hit = _cache.get(code)
     if hit is not None and hit[0] > now:
         return hit[1]
-    value = _load(code)
+    value = load(code)
     with _lock:
         if len(_cache) >= MAX_ENTRIES:
             _cache.clear()
