@@ -1,12 +1,15 @@
-"""Tracking redirect under load: Kizuna's /r/{code} (uvicorn) next to nginx answering ``return 302`` (floor).
+"""Tracking redirect under load: Kizuna's /r/{code} next to nginx answering ``return 302`` (floor).
 
-Both servers run as real processes on loopback in the same run, one worker each, and are loaded by ``wrk``
-(Debian package) with the same threads, connections and duration. Then an exact-count check: a Python client
-sends a fixed number of GET requests over keep-alive connections and the script compares the clicks that
-reached ``click_events`` (after the buffer flush) with that number. Writes docs/benchmarks/campaigns.md
-(redirect section; bench_dashboard.py writes the dashboard section).
+Every server runs as real processes on loopback in the same run, with the same number of worker processes
+(``--workers``, default: the CPU count), and is loaded by ``wrk`` (Debian package) with the same threads,
+connections and duration. Servers: nginx (floor), the dedicated redirect server (``kizuna tracking serve``), and
+for comparison the stand-alone ASGI app and the full web app under uvicorn. Then an exact-count check per Kizuna
+server: a Python client sends a fixed number of GET requests over keep-alive connections and the script compares
+the clicks that reached ``click_events`` (after the buffers are flushed) with that number. Writes
+docs/benchmarks/campaigns.md (redirect section; bench_dashboard.py writes the dashboard section).
 
-    .venv/bin/python bench/bench_redirect.py [--duration 15] [--connections 32] [--exact 20000]
+    .venv/bin/python bench/bench_redirect.py [--duration 15] [--connections 64] [--threads 2] [--workers N]
+        [--exact 20000] [--targets server,asgi,full]
 """
 
 from __future__ import annotations
@@ -164,10 +167,10 @@ def exact_load(port: int, path: str, total: int, workers: int) -> tuple[int, int
     return counts["ok"], counts["bad"]
 
 
-def start_nginx(port: int) -> subprocess.Popen[bytes]:
+def start_nginx(port: int, workers: int) -> subprocess.Popen[bytes]:
     conf = tmp / "nginx.conf"
     conf.write_text(f"""
-worker_processes 1;
+worker_processes {workers};
 pid {tmp}/nginx.pid;
 error_log {tmp}/nginx-error.log;
 events {{ worker_connections 1024; }}
@@ -176,7 +179,7 @@ http {{
   client_body_temp_path {tmp}/nginx-body; proxy_temp_path {tmp}/nginx-proxy;
   fastcgi_temp_path {tmp}/nginx-fcgi; uwsgi_temp_path {tmp}/nginx-uwsgi; scgi_temp_path {tmp}/nginx-scgi;
   server {{
-    listen 127.0.0.1:{port};
+    listen 127.0.0.1:{port} reuseport;
     location / {{ return 302 https://shop.example.com/p/1?utm_source=instagram&utm_medium=influencer; }}
   }}
 }}
@@ -186,11 +189,28 @@ http {{
     return proc
 
 
-def start_kizuna(port: int, target: str = "full") -> subprocess.Popen[bytes]:
-    in_process = target != "dedicated+worker"
-    env = dict(
-        os.environ, KIZUNA_CLICK_FLUSH_SECONDS="1" if in_process else "0", PYTHONPATH=str(ROOT / "src")
-    )
+def start_kizuna(port: int, target: str, workers: int) -> subprocess.Popen[bytes]:
+    env = dict(os.environ, KIZUNA_CLICK_FLUSH_SECONDS="1", PYTHONPATH=str(ROOT / "src"))
+    if target == "server":
+        cmd = [
+            sys.executable,
+            "-m",
+            "kizuna.cli.main",
+            "tracking",
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--flush-seconds",
+            "1",
+        ]
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE)
+        assert proc.stdout is not None
+        line = proc.stdout.readline().decode()  # printed once every worker listens
+        if "redirect server on" not in line:
+            raise RuntimeError(f"redirect server did not start: {line!r}")
+        return proc
     app_args = ["kizuna.app:create_app", "--factory"] if target == "full" else ["kizuna.tracking.asgi:app"]
     proc = subprocess.Popen(
         [
@@ -203,7 +223,7 @@ def start_kizuna(port: int, target: str = "full") -> subprocess.Popen[bytes]:
             "--port",
             str(port),
             "--workers",
-            "1",
+            str(workers),
             "--log-level",
             "warning",
             "--no-access-log",
@@ -215,6 +235,7 @@ def start_kizuna(port: int, target: str = "full") -> subprocess.Popen[bytes]:
         env=env,
     )
     wait_port(port)
+    time.sleep(1.0 if workers > 1 else 0)  # uvicorn's other workers
     return proc
 
 
@@ -229,15 +250,18 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--duration", type=int, default=15)
-    parser.add_argument("--connections", type=int, default=32)
-    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--exact", type=int, default=20_000)
+    parser.add_argument("--targets", default="server,asgi,full")
+    parser.add_argument("--no-write", action="store_true", help="print the JSON, leave the docs alone")
     args = parser.parse_args()
     if not shutil.which("wrk") or not shutil.which("nginx"):
         raise SystemExit("needs wrk and nginx (apt-get install -y wrk nginx-light)")
     code = setup()
-    nginx_port, _app_port = free_port(), free_port()
-    nginx = start_nginx(nginx_port)
+    nginx_port = free_port()
+    nginx = start_nginx(nginx_port, args.workers)
     try:
         run_wrk(f"http://127.0.0.1:{nginx_port}/r/{code}", 3, args.connections, args.threads)
         floor = run_wrk(
@@ -246,21 +270,9 @@ def main() -> None:
     finally:
         stop(nginx)
     runs: dict[str, dict[str, object]] = {}
-    for target in ("full", "dedicated", "dedicated+worker"):
+    for target in args.targets.split(","):
         port = free_port()
-        app = start_kizuna(port, target)
-        stop_flusher = threading.Event()
-        flusher = None
-        if (
-            target == "dedicated+worker"
-        ):  # the flush runs in another process (here: this one), as a worker would
-
-            def flush_loop(stop_event: threading.Event = stop_flusher) -> None:
-                while not stop_event.wait(1.0):
-                    buffer.flush()
-
-            flusher = threading.Thread(target=flush_loop, daemon=True)
-            flusher.start()
+        app = start_kizuna(port, target, args.workers)
         try:
             url = f"http://127.0.0.1:{port}/r/{code}"
             run_wrk(url, 3, args.connections, args.threads)  # warm-up (its clicks are logged too)
@@ -272,9 +284,6 @@ def main() -> None:
             ok, bad = exact_load(port, f"/r/{code}", args.exact, 16)
         finally:
             stop(app)
-            stop_flusher.set()
-            if flusher is not None:
-                flusher.join()
         buffer.flush()
         runs[target] = {
             "wrk": ours,
@@ -283,6 +292,7 @@ def main() -> None:
             "exact_other": bad,
             "exact_logged": clicks_logged() - after_wrk,
         }
+        print(target, json.dumps(runs[target]), flush=True)
     result = {
         "loadavg": os.getloadavg(),
         "floor": floor,
@@ -291,16 +301,30 @@ def main() -> None:
         "connections": args.connections,
         "duration": args.duration,
         "threads": args.threads,
+        "workers": args.workers,
+        "cpus": os.cpu_count(),
     }
     print(json.dumps(result, indent=2))
-    write_section(result)
+    if not args.no_write:
+        write_section(result)
 
 
 def buffer_pending() -> int:
-    try:
-        return buffer.get_buffer().pending()
-    except Exception:
-        return 0
+    """Clicks still waiting in any buffer file (the web app's and each redirect-server worker's)."""
+    import sqlite3
+
+    total = 0
+    for path in buffer.buffer_files():
+        if not path.exists():
+            continue
+        conn = sqlite3.connect(path, timeout=30)
+        try:
+            total += int(conn.execute("SELECT count(*) FROM pending").fetchone()[0])
+        except sqlite3.OperationalError:
+            pass  # no table yet
+        finally:
+            conn.close()
+    return total
 
 
 def write_section(r: dict[str, Any]) -> None:

@@ -77,12 +77,41 @@ _PREFETCH_HEADERS = (
 )
 
 
+_TABLET = ("ipad", "tablet", "kindle", "silk/", "playbook")
+_MOBILE = ("mobi", "iphone", "ipod", "android", "blackberry", "opera mini", "iemobile", "windows phone")
+_DESKTOP = ("windows nt", "macintosh", "x11", "cros", "linux x86_64")
+
+#: User-Agent → (automated, device class). A click's audience shares a few thousand distinct User-Agents, and
+#: classifying one costs ~60 substring tests; a bounded dict makes the repeat visits free.
+_UA_CACHE: dict[str, tuple[bool, str]] = {}
+_UA_CACHE_MAX = 8192
+_UA_CACHE_LONGEST = 512
+
+
+def _classify(user_agent: str) -> tuple[bool, str]:
+    hit = _UA_CACHE.get(user_agent)
+    if hit is not None:
+        return hit
+    ua = user_agent.lower()
+    automated = not ua.strip() or ua.endswith("bot") or any(token in ua for token in _BOT_TOKENS)
+    if any(t in ua for t in _TABLET) or ("android" in ua and "mobile" not in ua):
+        device = "tablet"
+    elif any(t in ua for t in _MOBILE):
+        device = "mobile"
+    elif any(t in ua for t in _DESKTOP):
+        device = "desktop"
+    else:
+        device = "other"
+    if len(user_agent) <= _UA_CACHE_LONGEST:
+        if len(_UA_CACHE) >= _UA_CACHE_MAX:
+            _UA_CACHE.clear()
+        _UA_CACHE[user_agent] = (automated, device)
+    return automated, device
+
+
 def is_automated(user_agent: str | None, headers: Mapping[str, str] | None = None) -> bool:
     """True for crawlers, link-preview fetchers, prefetches and clients that send no User-Agent at all."""
-    if not user_agent or not user_agent.strip():
-        return True
-    ua = user_agent.lower()
-    if ua.endswith("bot") or any(token in ua for token in _BOT_TOKENS):
+    if not user_agent or _classify(user_agent)[0]:
         return True
     if headers is not None:
         for name, needle in _PREFETCH_HEADERS:
@@ -92,18 +121,6 @@ def is_automated(user_agent: str | None, headers: Mapping[str, str] | None = Non
     return False
 
 
-_TABLET = ("ipad", "tablet", "kindle", "silk/", "playbook")
-_MOBILE = ("mobi", "iphone", "ipod", "android", "blackberry", "opera mini", "iemobile", "windows phone")
-_DESKTOP = ("windows nt", "macintosh", "x11", "cros", "linux x86_64")
-
-
 def device_class(user_agent: str | None) -> str:
     """``mobile``, ``tablet``, ``desktop`` or ``other`` from the User-Agent (good enough for a split chart)."""
-    ua = (user_agent or "").lower()
-    if any(t in ua for t in _TABLET) or ("android" in ua and "mobile" not in ua):
-        return "tablet"
-    if any(t in ua for t in _MOBILE):
-        return "mobile"
-    if any(t in ua for t in _DESKTOP):
-        return "desktop"
-    return "other"
+    return _classify(user_agent)[1] if user_agent else "other"

@@ -86,29 +86,47 @@ def buffer_path() -> Path:
     return settings.data_dir / "clicks-buffer.db"
 
 
-def worker_buffer_path(index: int) -> Path:
-    """The buffer of redirect-server worker ``index`` (one file per worker process, reused after a restart)."""
+def worker_buffer_path(index: int, generation: int) -> Path:
+    """Generation ``generation`` of redirect-server worker ``index``'s buffer (see :class:`ClickWriter`)."""
     settings = get_settings()
     settings.ensure_data_dir()
-    return settings.data_dir / f"clicks-buffer.w{index}.db"
+    return settings.data_dir / f"clicks-buffer.w{index}.g{generation:09d}.db"
+
+
+def _worker_files(data_dir: Path, index: int | None = None) -> list[Path]:
+    pattern = "clicks-buffer.w*.g*.db" if index is None else f"clicks-buffer.w{index}.g*.db"
+    return sorted(data_dir.glob(pattern))
 
 
 def buffer_files() -> list[Path]:
-    """Every buffer file on this host: the web app's and each redirect-server worker's."""
+    """Every buffer file on this host: the web app's first, then each redirect-server worker's generations."""
     main = buffer_path()
-    workers = sorted(main.parent.glob("clicks-buffer.w*.db"))
-    return [main, *workers]
+    return [main, *_worker_files(main.parent)]
 
 
-def _connect(path: Path, *, autocheckpoint: int | None = None) -> sqlite3.Connection:
+def _writer_lock_path(path: Path) -> Path:
+    return path.with_name(path.name + ".writer")
+
+
+def _is_worker_file(path: Path) -> bool:
+    return path.name.startswith("clicks-buffer.w")
+
+
+def _connect(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(str(path), timeout=30, isolation_level=None, check_same_thread=False)
+    worker_file = _is_worker_file(path)
+    if worker_file:
+        # Small pages: a group commit of a few dozen ~100-byte rows writes one or two pages to the WAL, not 4 KB
+        # each (takes effect when the file is created, before WAL mode is set).
+        conn.execute("PRAGMA page_size=1024")
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")
     conn.execute("PRAGMA busy_timeout=30000")
-    if autocheckpoint is not None:
-        conn.execute(f"PRAGMA wal_autocheckpoint={int(autocheckpoint)}")
     conn.execute(_SCHEMA)
-    conn.execute("CREATE INDEX IF NOT EXISTS pending_click_id ON pending (click_id)")
+    if not worker_file:
+        # A redirect-server worker's file has no index: each commit would touch a random index page; the file
+        # holds about a second of clicks, so ``find_pending`` scans it.
+        conn.execute("CREATE INDEX IF NOT EXISTS pending_click_id ON pending (click_id)")
     return conn
 
 
@@ -230,19 +248,49 @@ class ClickBuffer:
                 log.exception("click flush failed; the clicks stay in the buffer and are retried")
 
 
-class ClickWriter:
-    """A redirect-server worker's own buffer file, written synchronously from its event loop.
+def _close_generation(conn: sqlite3.Connection, lock_fd: int) -> None:
+    """Close a finished generation (SQLite checkpoints the WAL on the last close: an fsync, hence a thread),
+    then let the flushers have it."""
+    try:
+        conn.close()
+    except Exception:
+        log.exception("closing a click buffer generation failed; the flusher will recover its WAL")
+    finally:
+        os.close(lock_fd)  # releases the writer lock
 
-    :meth:`append_rows` commits a whole event-loop iteration's clicks in one transaction (group commit). The
-    WAL is not checkpointed here (that fsyncs): the flusher checkpoints after draining the file, and
-    ``WAL_BACKSTOP_PAGES`` only bounds the WAL when no flusher runs.
+
+class ClickWriter:
+    """A redirect-server worker's buffer, written synchronously from its event loop.
+
+    :meth:`append_rows` commits a whole event-loop iteration's clicks in one transaction (group commit): durable
+    against a crash of the process once it returns (the transaction is in the WAL, ``synchronous=NORMAL``).
+
+    The writer never fsyncs and never waits for another process. It writes one *generation* file at a time,
+    ``clicks-buffer.w{index}.g{n}.db``, holding an exclusive ``flock`` on ``<file>.writer`` while it does;
+    :meth:`rotate` (every second, from the worker's timer) starts the next generation and closes the finished
+    one in a thread (the close checkpoints the WAL: that is where the fsync happens). No automatic checkpoint
+    runs on this connection (``wal_autocheckpoint=0``), and the flushers drain a generation only once its writer
+    lock is free (finished, or its worker died), so they never take the write lock from under the event loop.
     """
 
-    WAL_BACKSTOP_PAGES = 50_000
+    def __init__(self, index: int, *, rotate_seconds: float = 1.0) -> None:
+        self.index = index
+        self.rotate_seconds = rotate_seconds
+        self._closers: list[threading.Thread] = []
+        self._open()
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._conn = _connect(path, autocheckpoint=self.WAL_BACKSTOP_PAGES)
+    def _open(self) -> None:
+        data_dir = get_settings().data_dir
+        existing = _worker_files(data_dir, self.index)
+        generation = int(existing[-1].name.rsplit(".g", 1)[1].split(".")[0]) + 1 if existing else 0
+        path = worker_buffer_path(self.index, generation)
+        lock_fd = os.open(_writer_lock_path(path), os.O_RDWR | os.O_CREAT, 0o600)
+        fcntl.flock(lock_fd, fcntl.LOCK_EX)
+        conn = _connect(path)
+        conn.execute("PRAGMA wal_autocheckpoint=0")
+        self.path, self._conn, self._lock_fd = path, conn, lock_fd
+        self.opened_at = time.monotonic()
+        self.rows_in_file = 0
 
     def append_rows(self, rows: list[tuple[object, ...]]) -> None:
         """Durable on return (the transaction is in the WAL); raises when the disk refuses."""
@@ -254,9 +302,25 @@ class ClickWriter:
         except BaseException:
             conn.execute("ROLLBACK")
             raise
+        self.rows_in_file += len(rows)
+
+    def rotate(self, *, force: bool = False) -> bool:
+        """Start a new generation when this one holds clicks and is ``rotate_seconds`` old (or ``force``)."""
+        if not self.rows_in_file or (not force and time.monotonic() - self.opened_at < self.rotate_seconds):
+            return False
+        old_conn, old_fd = self._conn, self._lock_fd
+        self._open()
+        closer = threading.Thread(
+            target=_close_generation, args=(old_conn, old_fd), name="kizuna-click-close", daemon=True
+        )
+        closer.start()
+        self._closers = [t for t in self._closers if t.is_alive()] + [closer]
+        return True
 
     def close(self) -> None:
-        self._conn.close()
+        for closer in self._closers:
+            closer.join()
+        _close_generation(self._conn, self._lock_fd)
 
 
 def find_pending(click_id: str) -> Click | None:
@@ -264,7 +328,10 @@ def find_pending(click_id: str) -> Click | None:
     for path in buffer_files():
         if not path.exists():
             continue
-        conn = _connect(path)
+        try:
+            conn = _connect(path)
+        except sqlite3.Error:
+            continue  # a generation removed by a flusher meanwhile
         try:
             row = conn.execute(
                 "SELECT click_id, link_id, workspace_id, campaign_id, influencer_id, ts, referrer_host, device,"
@@ -315,37 +382,66 @@ def _upsert_daily(engine: Engine) -> Any:
     )
 
 
-def flush(*, path: Path | None = None, engine: Engine | None = None, batch: int = BATCH) -> int:
+def flush(
+    *, path: Path | None = None, engine: Engine | None = None, batch: int = BATCH, live: bool = True
+) -> int:
     """Move buffered clicks into ``click_events`` and ``click_daily``; returns how many were added.
 
-    Without ``path``: every buffer file of this host (the web app's and each redirect-server worker's).
+    Without ``path``: every buffer file of this host (the web app's and each redirect-server worker's). A worker
+    generation that is still being written is drained too unless ``live`` is false (the redirect server's own
+    flusher passes ``live=False`` and waits for the generation to finish, so that it never competes with a
+    worker for the file's write lock; ``kizuna tracking flush``, the job worker and tests take everything).
     """
     engine = engine or get_engine()
-    if path is None:
-        return sum(_flush_file(p, engine, batch) for p in buffer_files())
-    return _flush_file(path, engine, batch)
+    if path is not None:
+        return _flush_file(path, engine, batch, live=live)
+    return sum(_flush_file(p, engine, batch, live=live) for p in buffer_files())
 
 
-def _flush_file(path: Path, engine: Engine, batch: int) -> int:
-    added = 0
+def _flush_file(path: Path, engine: Engine, batch: int, *, live: bool) -> int:
+    if not _is_worker_file(path):
+        with _flush_lock(path):
+            return _drain(path, engine, batch)
     with _flush_lock(path):
-        conn = _connect(path)
+        if not path.exists():
+            return 0  # finished and removed by another flusher
+        fd = os.open(_writer_lock_path(path), os.O_RDWR | os.O_CREAT, 0o600)
         try:
-            while True:
-                rows = conn.execute(
-                    "SELECT id, click_id, link_id, workspace_id, campaign_id, influencer_id, ts, referrer_host,"
-                    " device, country, ip_hash FROM pending ORDER BY id LIMIT ?",
-                    (batch,),
-                ).fetchall()
-                if not rows:
-                    break
-                added += _ingest(engine, rows)
-                conn.execute("DELETE FROM pending WHERE id <= ?", (rows[-1][0],))
-            if added:
-                # Copy the WAL back here, not in the writer (a checkpoint fsyncs; the writer is an event loop).
-                conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:  # a live worker writes this generation
+                return _drain(path, engine, batch) if live else 0
+            added = _drain(path, engine, batch)
+            newest = _worker_files(path.parent, int(path.name.split(".w", 1)[1].split(".", 1)[0]))[-1:]
+            if newest != [path]:
+                # A finished generation, drained: remove it (its worker has moved on to a newer one).
+                for suffix in ("", "-wal", "-shm", ".writer"):
+                    p = path.with_name(path.name + suffix)
+                    with contextlib.suppress(FileNotFoundError):
+                        p.unlink()
+                with contextlib.suppress(FileNotFoundError):
+                    path.with_suffix(".lock").unlink()
+            return added
         finally:
-            conn.close()
+            os.close(fd)
+
+
+def _drain(path: Path, engine: Engine, batch: int) -> int:
+    added = 0
+    conn = _connect(path)
+    try:
+        while True:
+            rows = conn.execute(
+                "SELECT id, click_id, link_id, workspace_id, campaign_id, influencer_id, ts, referrer_host,"
+                " device, country, ip_hash FROM pending ORDER BY id LIMIT ?",
+                (batch,),
+            ).fetchall()
+            if not rows:
+                break
+            added += _ingest(engine, rows)
+            conn.execute("DELETE FROM pending WHERE id <= ?", (rows[-1][0],))
+    finally:
+        conn.close()
     return added
 
 

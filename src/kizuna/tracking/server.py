@@ -58,7 +58,7 @@ from uvicorn.middleware.proxy_headers import _TrustedHosts
 
 from kizuna.tracking import resolver
 from kizuna.tracking.bots import is_automated
-from kizuna.tracking.buffer import ClickWriter, click_row, flush, worker_buffer_path
+from kizuna.tracking.buffer import ClickWriter, click_row, flush
 from kizuna.tracking.clicks import add_click_id, make_click
 from kizuna.tracking.resolver import ResolvedLink
 from kizuna.tracking.responses import NO_STORE, SECURITY_HEADERS
@@ -162,13 +162,20 @@ class Worker:
         self.conns: set[Connection] = set()
         self.tick = 0
         self.date = b""
+        self.logged_at = -1e9
         self._timer: asyncio.TimerHandle | None = None
         self._second()
 
     # -- time ------------------------------------------------------------------------------------------------
     def _second(self) -> None:
-        """Once a second: the ``Date`` line, and closing connections idle for ``KEEPALIVE_SECONDS``."""
+        """Once a second: the ``Date`` line, a new buffer generation, closing connections idle too long."""
         self.tick += 1
+        if self.scheduled:
+            self.commit()  # this iteration's clicks go into the generation they were answered from
+        try:
+            self.writer.rotate()
+        except Exception:
+            log.exception("could not start a new click buffer generation; staying on the current one")
         self.date = b"Date: " + formatdate(usegmt=True).encode("ascii") + b"\r\n"
         for conn in [c for c in self.conns if self.tick - c.tick > KEEPALIVE_SECONDS and not c.queued]:
             if conn.transport is not None:
@@ -218,7 +225,10 @@ class Worker:
         try:
             prepared = self.lookup(code) if CODE_MIN <= len(code) <= CODE_MAX else None
         except Exception:
-            log.exception("could not resolve a link code")
+            now = time.monotonic()
+            if now - self.logged_at > 10:  # a database outage must not also flood the log
+                self.logged_at = now
+                log.exception("could not resolve a link code (answering 503; logged at most every 10 s)")
             return self.error("unavailable", headers, tail, head_only=not is_get)
         if prepared is None:
             return self.error("link_not_found", headers, tail, head_only=not is_get)
@@ -386,7 +396,7 @@ def _socket(host: str, port: int) -> socket.socket:
 
 async def _worker(host: str, port: int, index: int, trusted: str, ready_fd: int | None) -> None:
     loop = asyncio.get_running_loop()
-    writer = ClickWriter(worker_buffer_path(index))
+    writer = ClickWriter(index)
     worker = Worker(loop, writer, trusted)
     sock = _socket(host, port)  # SO_REUSEPORT: the kernel spreads new connections over the workers
     sock.listen(BACKLOG)
@@ -471,7 +481,7 @@ class Master:
     def _flush_loop(self) -> None:
         while not self.stopping.wait(self.flush_seconds):
             try:
-                flush()
+                flush(live=False)  # finished generations only: never compete with a worker for a file
             except Exception:
                 log.exception("click flush failed; the clicks stay in the buffers and are retried")
 
