@@ -53,6 +53,8 @@ def test_generations_are_drained_once_finished_and_removed(owner: dict[str, Any]
     writer = ClickWriter(7, rotate_seconds=3600)
     try:
         first = writer.path
+        writer.settle()  # the next generation is prepared in advance: empty, locked, not drained
+        assert buffer.flush(live=False) == 0
         writer.append_rows(_rows(info, 5, 0))
         # The server's own flusher leaves a generation alone while its worker writes it ...
         assert buffer.flush(live=False) == 0
@@ -61,8 +63,7 @@ def test_generations_are_drained_once_finished_and_removed(owner: dict[str, Any]
         second = writer.path
         assert second != first and second.name > first.name
         writer.append_rows(_rows(info, 3, 100))
-        for closer in writer._closers:
-            closer.join()
+        writer.settle()
         # ... and drains it once finished, then removes the finished file.
         assert buffer.flush(live=False) == 5
         assert not first.exists() and second.exists()
@@ -72,14 +73,17 @@ def test_generations_are_drained_once_finished_and_removed(owner: dict[str, Any]
         assert buffer.find_pending(f"{200:024x}") is not None
     finally:
         writer.close()
-    # A worker that stopped (or died) leaves its newest generation: drained, kept for numbering.
+    # A worker that stopped (or died): everything drained; only its newest (prepared, empty) file is kept, so
+    # that the next worker's generations number on from it.
     assert buffer.flush(live=False) == 2
-    assert second.exists()
+    assert not second.exists()
+    left = buffer.buffer_files()[1:]
+    assert len(left) == 1 and left[0].name > second.name
     assert _events() == 10
     nxt = ClickWriter(7)
     try:
-        assert nxt.path.name > second.name
+        assert nxt.path.name > left[0].name
     finally:
         nxt.close()
     buffer.flush(live=False)
-    assert not second.exists()  # no longer the newest
+    assert not left[0].exists()  # no longer the newest

@@ -24,6 +24,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -42,7 +43,7 @@ log = logging.getLogger(__name__)
 
 #: Seconds between background flushes in a web process; 0 disables the thread (tests flush explicitly).
 AUTO_FLUSH_SECONDS = float(os.environ.get("KIZUNA_CLICK_FLUSH_SECONDS", "1"))
-BATCH = 5000
+BATCH = 20_000  # rows per flush transaction: fewer commits (each an fsync of the main database)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS pending (
@@ -259,35 +260,44 @@ def _close_generation(conn: sqlite3.Connection, lock_fd: int) -> None:
         os.close(lock_fd)  # releases the writer lock
 
 
+def _open_generation(index: int) -> tuple[Path, sqlite3.Connection, int]:
+    """Create worker ``index``'s next generation file, holding its writer lock: (path, connection, lock fd)."""
+    data_dir = get_settings().data_dir
+    existing = _worker_files(data_dir, index)
+    generation = int(existing[-1].name.rsplit(".g", 1)[1].split(".")[0]) + 1 if existing else 0
+    path = worker_buffer_path(index, generation)
+    lock_fd = os.open(_writer_lock_path(path), os.O_RDWR | os.O_CREAT, 0o600)
+    fcntl.flock(lock_fd, fcntl.LOCK_EX)  # taken before the file exists: a flusher never sees it unlocked
+    conn = _connect(path)
+    conn.execute("PRAGMA wal_autocheckpoint=0")
+    return path, conn, lock_fd
+
+
 class ClickWriter:
     """A redirect-server worker's buffer, written synchronously from its event loop.
 
     :meth:`append_rows` commits a whole event-loop iteration's clicks in one transaction (group commit): durable
     against a crash of the process once it returns (the transaction is in the WAL, ``synchronous=NORMAL``).
 
-    The writer never fsyncs and never waits for another process. It writes one *generation* file at a time,
-    ``clicks-buffer.w{index}.g{n}.db``, holding an exclusive ``flock`` on ``<file>.writer`` while it does;
-    :meth:`rotate` (every second, from the worker's timer) starts the next generation and closes the finished
-    one in a thread (the close checkpoints the WAL: that is where the fsync happens). No automatic checkpoint
-    runs on this connection (``wal_autocheckpoint=0``), and the flushers drain a generation only once its writer
-    lock is free (finished, or its worker died), so they never take the write lock from under the event loop.
+    The event loop never fsyncs, never creates a file and never waits for another process. The worker writes one
+    *generation* file at a time, ``clicks-buffer.w{index}.g{n}.db``, holding an exclusive ``flock`` on
+    ``<file>.writer``; a helper thread has the next generation created and locked in advance. :meth:`rotate`
+    (every second, from the worker's timer) switches to it and hands the finished one to the thread, which
+    closes it (SQLite checkpoints the WAL on the last close: that is where the fsync happens) and so releases its
+    lock. No automatic checkpoint runs on the writing connection (``wal_autocheckpoint=0``), and the server's
+    flusher drains a generation only once its writer lock is free (finished, or its worker died), so it never
+    takes the write lock from under the event loop.
     """
 
     def __init__(self, index: int, *, rotate_seconds: float = 1.0) -> None:
         self.index = index
         self.rotate_seconds = rotate_seconds
-        self._closers: list[threading.Thread] = []
-        self._open()
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kizuna-click-buffer")
+        self._closing: Future[None] | None = None
+        self._use(*_open_generation(index))
+        self._next = self._pool.submit(_open_generation, index)
 
-    def _open(self) -> None:
-        data_dir = get_settings().data_dir
-        existing = _worker_files(data_dir, self.index)
-        generation = int(existing[-1].name.rsplit(".g", 1)[1].split(".")[0]) + 1 if existing else 0
-        path = worker_buffer_path(self.index, generation)
-        lock_fd = os.open(_writer_lock_path(path), os.O_RDWR | os.O_CREAT, 0o600)
-        fcntl.flock(lock_fd, fcntl.LOCK_EX)
-        conn = _connect(path)
-        conn.execute("PRAGMA wal_autocheckpoint=0")
+    def _use(self, path: Path, conn: sqlite3.Connection, lock_fd: int) -> None:
         self.path, self._conn, self._lock_fd = path, conn, lock_fd
         self.opened_at = time.monotonic()
         self.rows_in_file = 0
@@ -305,22 +315,37 @@ class ClickWriter:
         self.rows_in_file += len(rows)
 
     def rotate(self, *, force: bool = False) -> bool:
-        """Start a new generation when this one holds clicks and is ``rotate_seconds`` old (or ``force``)."""
+        """Switch to the prepared next generation when this one holds clicks and is ``rotate_seconds`` old (or
+        ``force``); never waits: if the next file is not ready yet, this one is kept a little longer."""
         if not self.rows_in_file or (not force and time.monotonic() - self.opened_at < self.rotate_seconds):
             return False
+        if not self._next.done():
+            return False
+        try:
+            nxt = self._next.result()
+        except Exception:
+            log.exception("could not create the next click buffer generation; staying on the current one")
+            self._next = self._pool.submit(_open_generation, self.index)
+            return False
         old_conn, old_fd = self._conn, self._lock_fd
-        self._open()
-        closer = threading.Thread(
-            target=_close_generation, args=(old_conn, old_fd), name="kizuna-click-close", daemon=True
-        )
-        closer.start()
-        self._closers = [t for t in self._closers if t.is_alive()] + [closer]
+        self._use(*nxt)
+        self._closing = self._pool.submit(_close_generation, old_conn, old_fd)
+        self._next = self._pool.submit(_open_generation, self.index)
         return True
 
+    def settle(self) -> None:
+        """Wait for the helper thread (the finished generation closed, the next one created)."""
+        if self._closing is not None:
+            self._closing.result()
+        self._next.exception()
+
     def close(self) -> None:
-        for closer in self._closers:
-            closer.join()
+        self.settle()
+        self._pool.shutdown(wait=True)
         _close_generation(self._conn, self._lock_fd)
+        if self._next.exception() is None:
+            _path, conn, lock_fd = self._next.result()
+            _close_generation(conn, lock_fd)
 
 
 def find_pending(click_id: str) -> Click | None:
