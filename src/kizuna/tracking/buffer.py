@@ -354,15 +354,22 @@ def find_pending(click_id: str) -> Click | None:
         if not path.exists():
             continue
         try:
-            conn = _connect(path)
+            # Read-only for a worker's generation: never re-create a file a flusher has just removed.
+            conn = (
+                sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+                if _is_worker_file(path)
+                else _connect(path)
+            )
         except sqlite3.Error:
-            continue  # a generation removed by a flusher meanwhile
+            continue
         try:
             row = conn.execute(
                 "SELECT click_id, link_id, workspace_id, campaign_id, influencer_id, ts, referrer_host, device,"
                 " country, ip_hash FROM pending WHERE click_id = ?",
                 (click_id,),
             ).fetchone()
+        except sqlite3.Error:
+            row = None  # removed or being created meanwhile
         finally:
             conn.close()
         if row:
