@@ -21,7 +21,7 @@ from __future__ import annotations
 import contextlib
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -176,6 +176,10 @@ class Source:
     records: Callable[[], Iterator[Record]]
     progress: Callable[[], float]
     platform: str | None
+    #: the table behind ``records`` (CSV, XLSX, JSON rows): lets :func:`run_import` take the columnar path
+    table: sources.Table | None = None
+    #: the file, for a CSV (a large one is read by a second process, see :mod:`kizuna.influencers.columnar`)
+    path: Path | None = None
 
 
 # --- opening files --------------------------------------------------------------------------------------------
@@ -193,6 +197,26 @@ def check_size(size: int, limit: int | None = None) -> None:
         raise ImportFileError("The file is empty.", code="import_empty_file")
 
 
+def tabular_record(
+    headers: Sequence[str], cols: Sequence[tuple[int, str]], platform: str | None, row: Sequence[object]
+) -> dict[str, list[tuple[str, Any]]]:
+    """One table row as a record: ``cols`` are the sorted (column index, field) pairs of the mapping."""
+    width = len(headers)
+    rec: dict[str, list[tuple[str, Any]]] = {}
+    for i, f in cols:
+        if i < len(row):
+            value = row[i]
+            if value is None or (isinstance(value, str) and not value.strip()):
+                continue
+            rec.setdefault(f, []).append((headers[i] or f"column {i + 1}", value))
+    extra = [c for c in row[width:] if not is_missing(c) and str(c).strip()]
+    if extra:
+        rec["_extra"] = [("", len(row))]
+    if platform and "platform" not in rec:
+        rec["platform"] = [("platform", platform)]
+    return rec
+
+
 def _tabular_records(
     table: sources.Table, mapping: Mapping[int, str], platform: str | None
 ) -> Callable[[], Iterator[Record]]:
@@ -200,21 +224,8 @@ def _tabular_records(
     cols = sorted(mapping.items())
 
     def records() -> Iterator[Record]:
-        width = len(headers)
         for n, row in table.rows():
-            rec: dict[str, list[tuple[str, Any]]] = {}
-            for i, f in cols:
-                if i < len(row):
-                    value = row[i]
-                    if value is None or (isinstance(value, str) and not value.strip()):
-                        continue
-                    rec.setdefault(f, []).append((headers[i] or f"column {i + 1}", value))
-            extra = [c for c in row[width:] if not is_missing(c) and str(c).strip()]
-            if extra:
-                rec["_extra"] = [("", len(row))]
-            if platform and "platform" not in rec:
-                rec["platform"] = [("platform", platform)]
-            yield n, rec
+            yield n, tabular_record(headers, cols, platform, row)
 
     return records
 
@@ -310,6 +321,8 @@ def open_source(
         _tabular_records(table, used, guessed),
         table.progress,
         guessed,
+        table,
+        path if fmt == "csv" else None,
     )
 
 
@@ -546,6 +559,9 @@ def validate(n: int, rec: Mapping[str, list[tuple[str, Any]]]) -> RowData | list
         handle = str(handle_cell[1]).strip()
         if len(handle) > 200:
             err(handle_cell[0], handle[:60] + "…", "handle longer than 200 characters")
+        elif not handle_key("", handle):
+            # "@" or a bare profile URL: nothing identifies the account (and two such rows would collide)
+            err(handle_cell[0], handle, "handle missing")
     followers = number("followers", _count)
     following = number("following", _count)
     posts_count = number("posts_count", _count)
@@ -1190,8 +1206,12 @@ def run_import(
     source_name: str = "import",
     on_progress: Callable[[int, float], None] | None = None,
     on_batch: Callable[[ImportResult], None] | None = None,
+    columnar: bool | None = None,
 ) -> ImportResult:
     """Validate and upsert every record of ``source`` into the workspace; never commits.
+
+    Tabular sources (CSV, XLSX, JSON rows) take the columnar path of :mod:`kizuna.influencers.columnar` unless
+    ``columnar=False`` (the per-row path, kept for API payloads and as the reference the tests compare with).
 
     ``on_progress(rows_done, fraction)`` is called after each batch (for progress bars); ``on_batch`` lets a
     background job commit after each batch so its progress row becomes visible (see the ADR: a job trades
@@ -1206,7 +1226,21 @@ def run_import(
     nested = session.begin_nested() if dry_run else None
     try:
         writer = _Writer(session, workspace_id, scheme, custom, source_name)
-        for batch_records in _chunks(source.records(), BATCH):
+        if columnar is None:
+            columnar = source.table is not None
+        if columnar:
+            from kizuna.influencers import columnar as fast
+
+            fast.run(
+                session,
+                source,
+                writer,
+                result,
+                dry_run=dry_run,
+                on_progress=on_progress,
+                on_batch=on_batch,
+            )
+        for batch_records in _chunks(source.records() if not columnar else iter(()), BATCH):
             valid: list[RowData] = []
             for n, rec in batch_records:
                 result.rows += 1

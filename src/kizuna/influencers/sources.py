@@ -472,7 +472,11 @@ class Table:
 
 
 def _blank(row: Sequence[object]) -> bool:
-    return all(is_missing(c) or (isinstance(c, str) and not c.strip()) for c in row)
+    # a loop, not all(<generator>): called for every row of a file, and usually decided by the first cell
+    for c in row:  # noqa: SIM110
+        if not (is_missing(c) or (isinstance(c, str) and not c.strip())):
+            return False
+    return True
 
 
 def csv_table(path: Path, size: int) -> Table:
