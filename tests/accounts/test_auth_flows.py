@@ -270,3 +270,27 @@ def test_changing_the_tier_scheme_retiers_influencers(client: Any, owner: dict[s
         tier = uow.session.execute(select(Influencer.tier)).scalar_one()
     assert ws_scheme, "the re-tiering is audited"
     assert tier == "nano"  # 5,000 followers: nano in both schemes, but now computed by the Japan table
+
+
+def test_dashboard_lists_tiers_from_the_smallest_band_in_the_readers_language(
+    client: Any, owner: dict[str, Any]
+) -> None:
+    from kizuna.models.influencer import Influencer
+    from kizuna.tenancy import bind_workspace
+
+    with unit_of_work() as uow:
+        bind_workspace(uow.session, owner["workspace_id"])
+        for i, tier in enumerate(["celebrity", "mega", "nano", "micro", "nano", "macro", "mid"]):
+            uow.session.add(Influencer(display_name=f"P{i}", max_followers=1000, tier=tier))
+    login(client, owner["email"])
+    import re
+
+    def rows(html: str) -> list[str]:
+        section = (
+            html.split("Creators by tier")[1] if "Creators by tier" in html else html.split("ティア別")[1]
+        )
+        return re.findall(r"<tr><td>([^<]+)</td>", section.split("</table>")[0])
+
+    assert rows(client.get("/w/acme").text) == ["Nano", "Micro", "Mid-tier", "Macro", "Mega", "Celebrity"]
+    ja = client.get("/w/acme", headers={"Accept-Language": "ja"}).text
+    assert rows(ja)[:2] == ["ナノ", "マイクロ"]

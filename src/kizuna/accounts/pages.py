@@ -192,7 +192,21 @@ def dashboard(request: Request, ctx: CtxDep) -> HTMLResponse:
         .scalars()
         .all()
     )
-    return render(request, "dashboard.html", {"counts": counts, "tiers": dict(tiers), "recent": recent})
+    return render(
+        request,
+        "dashboard.html",
+        {"counts": counts, "tiers": _tiers_in_band_order(ctx, dict(tiers)), "recent": recent},
+    )
+
+
+def _tiers_in_band_order(ctx: Ctx, counts: dict[str | None, int]) -> list[tuple[str, int]]:
+    """``(label, count)`` from the smallest band up, named as the workspace's tier scheme names them."""
+    from kizuna.influencers.tiers import CELEBRITY, scheme_of, tier_label, tiers_for_scheme
+
+    scheme, custom = scheme_of(ctx.workspace)
+    order = [t.key for t in (*tiers_for_scheme(scheme, custom), CELEBRITY)]
+    keys = sorted((k for k in counts if k), key=lambda k: (order.index(k) if k in order else len(order), k))
+    return [(tier_label(k, scheme, custom, ctx.locale), counts[k]) for k in keys]
 
 
 def _settings_context(ctx: Ctx) -> dict[str, object]:

@@ -197,10 +197,10 @@ def demo(
     info = load_demo(influencers=influencers, seed=seed, console=console)
     console.rule(f"[bold]{_('Kizuna demo')}")
     state = _("created now") if info.created else _("already loaded")
-    console.print(f"{_('address'):<12}http://{host}:{port}/")
-    console.print(f"{_('login e-mail'):<12}[bold]{info.email}[/]")
-    console.print(f"{_('password'):<12}[bold]{info.password}[/]")
-    console.print(f"{_('workspace'):<12}{info.workspace_slug} ({state})")
+    console.print(f"{_('address'):<14}http://{host}:{port}/")
+    console.print(f"{_('login e-mail'):<14}[bold]{info.email}[/]")
+    console.print(f"{_('password'):<14}[bold]{info.password}[/]")
+    console.print(f"{_('workspace'):<14}{info.workspace_slug} ({state})")
     if serve_app:
         serve(host=host, port=port, worker=True)
 
