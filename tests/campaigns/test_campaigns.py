@@ -132,8 +132,23 @@ def test_alerts_for_deadlines_and_pacing(owner: dict[str, Any]) -> None:
         today = date(2026, 5, 3)
         results = campaign_results(ctx.session, c)
         pacing = pace_kpis(c.kpis, results.totals, starts_on=c.starts_on, ends_on=c.ends_on, today=today)
-        kinds = [a.kind for a in campaign_alerts(ctx.session, c, pacing, today)]
+        alerts = campaign_alerts(ctx.session, c, pacing, today)
+    kinds = [a.kind for a in alerts]
     assert kinds.count("deadline_missed") == 1 and kinds.count("kpi_behind") == 2
+    # the metric reads as a KPI name in the reader's language, not as a column key
+    from kizuna.web import i18n
+    from kizuna.web.templating import env
+
+    behind = next(a for a in alerts if a.kind == "kpi_behind")
+    assert behind.params["metric"] in {"Reach", "Engagements", "Clicks", "Conversions", "Revenue", "ROI"}
+    line = env.from_string("{{ _(a.message, **(a.params|readable)) }}")
+    token = i18n.set_request_locale(i18n.RequestLocale(locale="ja"))
+    try:
+        text = line.render(a=behind)
+    finally:
+        i18n.reset_request_locale(token)
+    assert "が目標に対して遅れています" in text
+    assert str(behind.params["metric"]) not in text  # translated, e.g. リーチ
 
 
 def test_snapshot_import_and_instagram_insights(owner: dict[str, Any]) -> None:

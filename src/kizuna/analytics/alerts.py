@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kizuna.analytics.kpis import KPI_COLUMNS
 from kizuna.analytics.pacing import Pace
 from kizuna.models.campaign import Campaign
 from kizuna.models.campaign_influencer import CampaignInfluencer
@@ -23,6 +24,9 @@ from kizuna.models.post import Post
 
 #: Stages at which content is still owed.
 OWING = ("agreed", "content")
+
+
+KPI_LABELS = dict(KPI_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -102,7 +106,11 @@ def campaign_alerts(
                     "kpi_behind",
                     "medium",
                     "%(metric)s is behind target: %(actual)s of %(target)s.",
-                    {"metric": p.metric, "actual": round(p.actual or 0, 4), "target": p.target},
+                    {
+                        "metric": KPI_LABELS.get(p.metric, p.metric),
+                        "actual": round(p.actual or 0, 4),
+                        "target": p.target,
+                    },
                 )
             )
     return alerts

@@ -72,11 +72,17 @@ def _fmt_money(minor: int | None, currency: str) -> str:
 
 
 def readable_params(params: dict[str, Any]) -> dict[str, Any]:
-    """Message parameters for people: numbers in the locale's short form (150万 / 1.5M), the rest as is."""
-    return {
-        k: _fmt_compact(v) if isinstance(v, int | float) and not isinstance(v, bool) else v
-        for k, v in params.items()
-    }
+    """Message parameters for people: numbers in the locale's short form (150万 / 1.5M), a ``metric`` (an English
+    KPI label such as "Reach") translated, the rest as is."""
+    out: dict[str, Any] = {}
+    for k, v in params.items():
+        if isinstance(v, int | float) and not isinstance(v, bool):
+            out[k] = _fmt_compact(v)
+        elif k == "metric" and isinstance(v, str):
+            out[k] = i18n.gettext(v)
+        else:
+            out[k] = v
+    return out
 
 
 def safe_url(value: object) -> str:
