@@ -285,6 +285,16 @@ def activity(session: Session, workspace_id: int, influencer_id: int, limit: int
     )
 
 
+def distinctive_name(name: str) -> bool:
+    """Whether a name alone hints at the same person: a full name ("Jessica Bennett", "岡田 優花") or a long one,
+    not a lone given name such as "まい" or "Mai" that thousands of creators share."""
+    compact = "".join(name.split())
+    if len(name.split()) >= 2:
+        return len(compact) >= 3
+    wide = sum(1 for ch in compact if ord(ch) > 0x2E80)  # CJK characters carry more per character
+    return len(compact) + wide >= 8
+
+
 def duplicate_candidates(session: Session, influencer: Influencer, limit: int = 20) -> list[Influencer]:
     """Influencers that are probably the same creator: same name, a shared e-mail, or the same handle on
     another platform."""
@@ -292,15 +302,17 @@ def duplicate_candidates(session: Session, influencer: Influencer, limit: int = 
         select(SocialAccount.handle_key).where(SocialAccount.influencer_id == influencer.id)
     ).scalars()
     keys = [k for k in accounts if k]
-    conds: list[ColumnElement[bool]] = [
-        func.lower(Influencer.display_name) == influencer.display_name.lower()
-    ]
+    conds: list[ColumnElement[bool]] = []
+    if distinctive_name(influencer.display_name):
+        conds.append(func.lower(Influencer.display_name) == influencer.display_name.lower())
     for email in influencer.emails or []:
         conds.append(cast(Influencer.emails, String).like(f"%{json.dumps(email)}%"))
     if keys:
         conds.append(
             exists().where(SocialAccount.influencer_id == Influencer.id, SocialAccount.handle_key.in_(keys))
         )
+    if not conds:
+        return []
     return list(
         session.execute(
             select(Influencer)
