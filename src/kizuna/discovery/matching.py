@@ -140,39 +140,44 @@ def audience_target_fit(
     index: Any, positions: npt.NDArray[np.int64], target: Target
 ) -> tuple[F32, list[str]]:
     """Mean over the target's dimensions of the audience share inside the target, for each candidate."""
-    comps: list[F32] = []
+    from kizuna.discovery.index import take
+
+    total = np.zeros(positions.size, dtype=np.float32)
     names: list[str] = []
     bands = target.age_bands()
     if bands:
-        comps.append(_columns_sum(index.age, [AGE_BANDS.index(b) for b in bands], positions))
+        total += _columns_sum(index.age, [AGE_BANDS.index(b) for b in bands], positions)
         names.append("age " + ",".join(bands))
     genders = [g for g in target.genders if g in GENDERS]
     if genders:
-        comps.append(_columns_sum(index.gender, [GENDERS.index(g) for g in genders], positions))
+        total += _columns_sum(index.gender, [GENDERS.index(g) for g in genders], positions)
         names.append("gender " + ",".join(genders))
     if target.countries:
-        comps.append(index.audience_share("country", list(target.countries))[positions])
+        total += take(index.audience_share("country", list(target.countries)), positions)
         names.append("country " + ",".join(target.countries))
     if target.languages:
-        comps.append(index.audience_share("language", list(target.languages))[positions])
+        total += take(index.audience_share("language", list(target.languages)), positions)
         names.append("language " + ",".join(target.languages))
-    if not comps:
-        return np.zeros(positions.size, dtype=np.float32), []
-    fit = np.clip(np.mean(np.vstack(comps), axis=0), 0, 1).astype(np.float32)
-    fit[~index.has_audience[positions]] = 0.0
+    if not names:
+        return total, []
+    total *= np.float32(1.0 / len(names))
+    fit: F32 = np.clip(total, 0, 1, out=total)
+    fit[~take(index.has_audience, positions)] = 0.0
     return fit, names
 
 
 def _columns_sum(matrix: F32, columns: list[int], positions: npt.NDArray[np.int64]) -> F32:
     """Sum of some columns for the given rows. The share matrices are column-major, so when most rows are
     candidates it is cheaper to add whole columns and pick rows afterwards than to gather rows first."""
+    from kizuna.discovery.index import take
+
     if positions.size * 4 < matrix.shape[0]:
         picked: F32 = matrix[positions][:, columns].sum(axis=1).astype(np.float32)
         return picked
     total = np.zeros(matrix.shape[0], dtype=np.float32)
     for c in columns:
         total += matrix[:, c]
-    out: F32 = total[positions]
+    out: F32 = take(total, positions)
     return out
 
 
@@ -198,40 +203,39 @@ def audience_detail(index: Any, pos: int, target: Target) -> dict[str, Any]:
 
 def profile_fit(index: Any, positions: npt.NDArray[np.int64], target: Target) -> F32 | None:
     """1 per satisfied profile condition (country in target, speaks a target language), averaged."""
+    from kizuna.discovery.index import any_of, one_of, take
+
     comps: list[F32] = []
     if target.countries:
         codes = [index.country_vocab.get(c) for c in target.countries]
         codes = [c for c in codes if c is not None]
-        comps.append(np.isin(index.country[positions], codes).astype(np.float32))
+        comps.append(one_of(take(index.country, positions), codes).astype(np.float32))
     if target.languages:
-        from kizuna.discovery.index import any_of
-
         codes = [index.language_vocab.get(lang) for lang in target.languages]
-        comps.append(any_of(index.languages[positions], codes).astype(np.float32))
+        comps.append(any_of(take(index.languages, positions), codes).astype(np.float32))
     if not comps:
         return None
-    fit: F32 = np.mean(np.vstack(comps), axis=0).astype(np.float32)
+    fit: F32 = comps[0] if len(comps) == 1 else ((comps[0] + comps[1]) * np.float32(0.5)).astype(np.float32)
     return fit
 
 
 def lookalike_audience(index: Any, seed: int, positions: npt.NDArray[np.int64]) -> F32:
     """Overlap (histogram intersection, 0-1) of each candidate's audience with the seed's: ages, genders and the
     seed's main countries, averaged. Creators without audience data get 0."""
+    from kizuna.discovery.index import take
+
     if not index.has_audience[seed]:
         return np.zeros(positions.size, dtype=np.float32)
-    age = np.minimum(index.age[positions], index.age[seed]).sum(axis=1)
-    gender = np.minimum(index.gender[positions], index.gender[seed]).sum(axis=1)
-    country = np.zeros(positions.size, dtype=np.float32)
-    seed_countries = sorted(
-        (
-            (float(sp.shares[sp.rows == seed][0]), key)
-            for key, sp in index.aud_country.items()
-            if (sp.rows == seed).any()
-        ),
-        reverse=True,
-    )[:5]
+    total = np.zeros(positions.size, dtype=np.float32)
+    for matrix in (index.age, index.gender):  # column-major: one column at a time
+        for c in range(matrix.shape[1]):
+            total += np.minimum(take(matrix[:, c], positions), matrix[seed, c])
+    seed_countries = sorted(((share, key) for key, share in index.audience_of(seed).items()), reverse=True)[
+        :5
+    ]
     for share, key in seed_countries:
-        country += np.minimum(index.audience_share("country", [key])[positions], share)
-    fit: F32 = ((age + gender + country) / 3).astype(np.float32)
-    fit[~index.has_audience[positions]] = 0.0
+        total += np.minimum(take(index.audience_share("country", [key]), positions), np.float32(share))
+    total *= np.float32(1.0 / 3.0)
+    fit: F32 = total
+    fit[~take(index.has_audience, positions)] = 0.0
     return fit

@@ -18,10 +18,11 @@ from sqlalchemy.orm import Session
 from kizuna.discovery import repository as repo
 from kizuna.discovery.embeddings import Embedder, default_embedder
 from kizuna.discovery.filters import SearchFilters, SearchQuery, Target, infer_target
-from kizuna.discovery.index import WorkspaceIndex, any_of, cache
+from kizuna.discovery.index import WorkspaceIndex, any_of, cache, one_of, take
 from kizuna.discovery.matching import (
     DEFAULT_WEIGHTS,
     LOOKALIKE_WEIGHTS,
+    SEMANTIC_BANDS,
     Part,
     audience_detail,
     audience_target_fit,
@@ -40,8 +41,12 @@ from kizuna.models.influencer_list_member import InfluencerListMember
 from kizuna.models.saved_search import SavedSearch
 
 Mask = npt.NDArray[np.bool_]
-#: Semantic estimates (PCA space) are replaced by exact cosines for this many of the best candidates.
-SHORTLIST = 20_000
+#: Large workspaces rank by relevance in two steps (docs/adr/0202-semantic-shortlist.md): every candidate's score
+#: is estimated with the semantic part taken from the PCA projection, then at least this many of the best
+#: estimates (and at least ``SHORTLIST_PER_RESULT`` per requested result) are scored exactly with the full vectors
+#: and ranked. Candidate sets up to this size are scored exactly in one step.
+SHORTLIST = 8_000
+SHORTLIST_PER_RESULT = 20
 
 
 @dataclass
@@ -171,7 +176,7 @@ def filter_mask(
         mask &= any_of(index.platforms, [index.platform_vocab.get(p) for p in f.platforms])
     if f.tiers:
         codes = [c for c in (index.tier_vocab.get(t) for t in f.tiers) if c is not None]
-        mask &= np.isin(index.tier, codes)
+        mask &= one_of(index.tier, codes)
     if f.followers_min is not None:
         mask &= index.followers >= f.followers_min
     if f.followers_max is not None:
@@ -182,7 +187,7 @@ def filter_mask(
         mask &= index.engagement <= f.engagement_max
     if f.countries:
         codes = [c for c in (index.country_vocab.get(x) for x in f.countries) if c is not None]
-        mask &= np.isin(index.country, codes)
+        mask &= one_of(index.country, codes)
     if f.languages:
         mask &= any_of(index.languages, [index.language_vocab.get(x) for x in f.languages])
     if f.categories:
@@ -211,6 +216,33 @@ def filter_mask(
         hit[index.text_hits(kw)] = True
         mask &= hit
     return mask
+
+
+def top_rows(values: npt.NDArray[np.float32], s: int) -> npt.NDArray[np.int64]:
+    """Indices of at least the ``s`` largest ``values`` (more when there are ties), ascending.
+
+    A full ``argpartition`` of a million values costs ~20 ms; instead a threshold is read off a strided sample
+    (deterministic) aimed at ~1.2·s rows and one comparison pass selects them; if the guess yields fewer than
+    ``s`` rows, the exact ``s``-th value is used.
+    """
+    n = values.size
+    if n <= s:
+        return np.arange(n, dtype=np.int64)
+    stride = max(1, n // 20_000)
+    sample = values[::stride]
+    want = min(sample.size - 1, int(np.ceil(1.2 * s * sample.size / n)))
+    guess = np.partition(sample, sample.size - 1 - want)[sample.size - 1 - want]
+    rows = np.flatnonzero(values >= guess)
+    if rows.size < s or rows.size > 3 * s:
+        kth = np.partition(values, n - s)[n - s]
+        rows = np.flatnonzero(values >= kth)
+    out: npt.NDArray[np.int64] = rows.astype(np.int64)
+    return out
+
+
+def _contains(sorted_rows: npt.NDArray[np.int64], pos: int) -> bool:
+    i = int(np.searchsorted(sorted_rows, pos))
+    return i < sorted_rows.size and int(sorted_rows[i]) == pos
 
 
 def _order(values: npt.NDArray[Any], ids: npt.NDArray[np.int64], k: int) -> npt.NDArray[np.int64]:
@@ -283,7 +315,7 @@ class DiscoveryService:
         if query.brief:
             q_vec = (embedder or default_embedder()).query(query.brief)
         elif seed_pos is not None and index.has_vector[seed_pos]:
-            q_vec = index.vectors[seed_pos]
+            q_vec = index.vector(seed_pos)
             sem_kind = "passage"
         elif seed_pos is not None:
             notes.append(
@@ -292,12 +324,20 @@ class DiscoveryService:
         timings["embed_query"] = (time.perf_counter() - t2) * 1000
 
         t3 = time.perf_counter()
+        k = query.offset + query.limit
+        shortlist_size = max(SHORTLIST, SHORTLIST_PER_RESULT * k)
         approx = False
         sem_cos = None
         if q_vec is not None:
-            sem_cos, approx = index.semantic_scores(q_vec, candidates, SHORTLIST)
+            sem_cos = (
+                None if candidates.size <= shortlist_size else index.semantic_estimate(q_vec, candidates)
+            )
+            if sem_cos is None:
+                sem_cos = index.exact_semantic(q_vec, candidates)
+            else:
+                approx = True
             parts_available.append("semantic")
-            missing = int(np.count_nonzero(~index.has_vector[candidates]))
+            missing = candidates.size - int(np.count_nonzero(take(index.has_vector, candidates)))
             if missing:
                 notes.append(
                     (
@@ -306,16 +346,15 @@ class DiscoveryService:
                     )
                 )
         terms = list(dict.fromkeys([k.lower() for k in query.filters.keywords] + brief_terms(query.brief)))
-        term_hits: dict[str, Mask] = {}
+        term_hits: dict[str, npt.NDArray[np.int64]] = {}
         kw_score = None
         if terms:
-            counts = np.zeros(candidates.size, dtype=np.float32)
+            counts = np.zeros(index.size, dtype=np.float32)
             for term in terms:
-                hit = np.zeros(index.size, dtype=bool)
-                hit[index.text_hits(term)] = True
-                term_hits[term] = hit
-                counts += hit[candidates]
-            kw_score = (counts / len(terms)).astype(np.float32)
+                hits = index.text_hits(term)  # sorted, unique rows
+                term_hits[term] = hits
+                counts[hits] += 1.0
+            kw_score = (take(counts, candidates) / np.float32(len(terms))).astype(np.float32, copy=False)
             parts_available.append("keywords")
         aud_score = None
         aud_names: list[str] = []
@@ -354,30 +393,46 @@ class DiscoveryService:
         timings["score"] = (time.perf_counter() - t3) * 1000
 
         t4 = time.perf_counter()
-        k = query.offset + query.limit
-        cand_ids = index.ids[candidates]
-        if query.sort == "relevance":
-            if weights:
-                order = _order(score, cand_ids, k)
-            else:
-                notes.append(("No brief, keywords, lookalike or target given: ordered by followers.", {}))
-                order = _order(index.followers[candidates], cand_ids, k)
-        elif query.sort == "followers":
-            order = _order(index.followers[candidates], cand_ids, k)
-        elif query.sort == "engagement":
-            order = _order(index.engagement[candidates], cand_ids, k)
-        else:
-            order = _order(index.quality[candidates], cand_ids, k)
-        if approx and sem_cos is not None and query.sort == "relevance" and weights:
-            # Estimates outside the exact shortlist never reach the page unless exact; recheck to be sure.
-            exact = index.exact_semantic(q_vec, candidates[order])  # type: ignore[arg-type]
-            sem_cos[order] = exact
+        cand_ids = take(index.ids, candidates)
+
+        def exact_for(rows: npt.NDArray[np.int64]) -> None:
+            """Replace estimated semantic parts (and the scores built on them) by exact ones for ``rows``."""
+            assert q_vec is not None and sem_cos is not None
+            exact = index.exact_semantic(q_vec, candidates[rows])
+            sem_cos[rows] = exact
             if sem_norm is not None:
                 new_norm = np.nan_to_num(normalise_semantic(exact, sem_kind), nan=0.0)
-                score[order] += weights["semantic"] * (new_norm - sem_norm[order])
-                sem_norm[order] = new_norm
-                order = order[np.lexsort((cand_ids[order], -score[order]))]
+                score[rows] += weights["semantic"] * (new_norm - sem_norm[rows])
+                sem_norm[rows] = new_norm
+
+        if query.sort == "relevance" and weights:
+            if approx:
+                # Shortlist on the estimated score, then rank the shortlist on exact scores only. The semantic
+                # part is clipped to 0-1, so most of a large candidate set can tie on it (every unrelated
+                # creator scores 0); a tiny unclipped term orders those ties by their estimated cosine.
+                key = score
+                if sem_norm is not None and sem_cos is not None:
+                    lo, hi = SEMANTIC_BANDS[sem_kind]
+                    key = score + (1e-3 * weights["semantic"] / (hi - lo)) * np.nan_to_num(
+                        sem_cos - lo, nan=-1.0
+                    )
+                short = top_rows(key, shortlist_size)
+                exact_for(short)
+                order = short[_order(score[short], cand_ids[short], k)]
+            else:
+                order = _order(score, cand_ids, k)
+        elif query.sort == "relevance":
+            notes.append(("No brief, keywords, lookalike or target given: ordered by followers.", {}))
+            order = _order(take(index.followers, candidates), cand_ids, k)
+        elif query.sort == "followers":
+            order = _order(take(index.followers, candidates), cand_ids, k)
+        elif query.sort == "engagement":
+            order = _order(take(index.engagement, candidates), cand_ids, k)
+        else:
+            order = _order(take(index.quality, candidates), cand_ids, k)
         page = order[query.offset : query.offset + query.limit]
+        if approx and not (query.sort == "relevance" and weights):
+            exact_for(page)  # the page shows exact semantic parts whatever the sort
         timings["rank"] = (time.perf_counter() - t4) * 1000
 
         t5 = time.perf_counter()
@@ -445,7 +500,7 @@ class DiscoveryService:
         sem_norm: npt.NDArray[np.float32] | None,
         sem_kind: str,
         terms: list[str],
-        term_hits: dict[str, Mask],
+        term_hits: dict[str, npt.NDArray[np.int64]],
         kw_score: npt.NDArray[np.float32] | None,
         aud_score: npt.NDArray[np.float32] | None,
         prof_score: npt.NDArray[np.float32] | None,
@@ -483,7 +538,7 @@ class DiscoveryService:
                     )
                 )
             if "keywords" in weights and kw_score is not None:
-                matched = [t for t in terms if term_hits[t][pos]]
+                matched = [t for t in terms if _contains(term_hits[t], int(pos))]
                 parts.append(
                     Part(
                         "keywords",
@@ -633,13 +688,20 @@ class DiscoveryService:
 def _lookalike_profile(
     index: WorkspaceIndex, seed: int, positions: npt.NDArray[np.int64]
 ) -> npt.NDArray[np.float32]:
-    same_country = (index.country[positions] == index.country[seed]) & (index.country[seed] >= 0)
-    shared_lang = ((index.languages[positions] & index.languages[seed]) != 0).any(axis=1)
-    same_tier = (index.tier[positions] == index.tier[seed]) & (index.tier[seed] >= 0)
-    out: npt.NDArray[np.float32] = ((same_country.astype(np.float32) + shared_lang + same_tier) / 3).astype(
-        np.float32
-    )
+    total = np.zeros(positions.size, dtype=np.float32)
+    if index.country[seed] >= 0:
+        total += take(index.country, positions) == index.country[seed]
+    langs = index.languages[seed]
+    if langs.any():
+        total += any_of(take(index.languages, positions), _codes_of(langs))
+    if index.tier[seed] >= 0:
+        total += take(index.tier, positions) == index.tier[seed]
+    out: npt.NDArray[np.float32] = (total / np.float32(3)).astype(np.float32, copy=False)
     return out
+
+
+def _codes_of(words: npt.NDArray[np.uint64]) -> list[int]:
+    return [w * 64 + b for w in range(words.size) for b in range(64) if int(words[w]) >> b & 1]
 
 
 def _describe(t: Target) -> str:
