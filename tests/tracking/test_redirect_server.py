@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -453,3 +454,28 @@ def test_sigkill_after_answering_loses_no_click(server: Server, world: dict[str,
     assert clicks() == 50
     with unit_of_work() as uow:
         assert uow.session.execute(sa_select(func.sum(ClickDaily.clicks))).scalar_one() == 50
+
+
+def test_a_killed_worker_is_restarted_and_its_clicks_kept(server: Server, world: dict[str, Any]) -> None:
+    buffer.flush()
+    srv = Server(workers=1, flush_seconds=0)
+    try:
+        children = Path(f"/proc/{srv.proc.pid}/task/{srv.proc.pid}/children").read_text().split()
+        assert len(children) == 1
+        with srv.connect() as sock:
+            reader = Reader(sock)
+            sock.sendall(request("GET", f"/r/{world['code']}") * 5)
+            assert all(reader.read().status == 302 for _ in range(5))
+        os.kill(int(children[0]), signal.SIGKILL)
+        answered, deadline = 0, time.monotonic() + 180
+        while not answered and time.monotonic() < deadline:  # a wait for the restart, not a speed check
+            try:
+                answered = one(srv, request("GET", f"/r/{world['code']}")).status == 302
+            except (OSError, EOFError):  # refused, or reset by the dying worker
+                time.sleep(0.2)
+        assert answered
+        after = Path(f"/proc/{srv.proc.pid}/task/{srv.proc.pid}/children").read_text().split()
+        assert len(after) == 1 and after != children
+    finally:
+        srv.stop()
+    assert buffer.flush() == 6

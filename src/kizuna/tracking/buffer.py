@@ -43,7 +43,9 @@ log = logging.getLogger(__name__)
 
 #: Seconds between background flushes in a web process; 0 disables the thread (tests flush explicitly).
 AUTO_FLUSH_SECONDS = float(os.environ.get("KIZUNA_CLICK_FLUSH_SECONDS", "1"))
-BATCH = 20_000  # rows per flush transaction: fewer commits (each an fsync of the main database)
+BATCH = 5000
+#: The redirect server's flusher (its own niced thread, finished generations only) takes bigger bites: fewer commits.
+SERVER_BATCH = 20_000
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS pending (

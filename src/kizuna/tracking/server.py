@@ -60,7 +60,7 @@ from uvicorn.middleware.proxy_headers import _TrustedHosts
 
 from kizuna.tracking import resolver
 from kizuna.tracking.bots import is_automated
-from kizuna.tracking.buffer import ClickWriter, click_row, flush
+from kizuna.tracking.buffer import SERVER_BATCH, ClickWriter, click_row, flush
 from kizuna.tracking.clicks import add_click_id, make_click
 from kizuna.tracking.resolver import ResolvedLink
 from kizuna.tracking.responses import NO_STORE, SECURITY_HEADERS
@@ -492,7 +492,9 @@ class Master:
             os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), FLUSH_NICE)
         while not self.stopping.wait(self.flush_seconds):
             try:
-                flush(live=False)  # finished generations only: never compete with a worker for a file
+                flush(
+                    live=False, batch=SERVER_BATCH
+                )  # finished generations only: never compete with a worker for a file
             except Exception:
                 log.exception("click flush failed; the clicks stay in the buffers and are retried")
 
