@@ -528,7 +528,10 @@ def _influencer_indexes() -> list[Any]:
             return []
         return list(
             uow.session.execute(
-                text("SELECT name, sql FROM sqlite_master WHERE tbl_name = 'influencers' ORDER BY name")
+                text(
+                    "SELECT name, sql FROM sqlite_master WHERE tbl_name IN "
+                    "('influencers', 'social_accounts', 'metric_snapshots') ORDER BY name"
+                )
             )
         )
 
@@ -538,7 +541,8 @@ def _influencer_indexes_in(conn: Any) -> list[Any]:
         return []
     return list(
         conn.exec_driver_sql(
-            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'influencers' AND sql IS NOT NULL"
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN "
+            "('influencers', 'social_accounts', 'metric_snapshots')"
         )
     )
 

@@ -1225,6 +1225,8 @@ def _read_in_child(path: Path, plan: Plan, size: int) -> Generator[Checked, None
         proc.join(10)
 
 
+#: Tables whose non-unique indexes a large first import rebuilds after its rows (see _deferred_indexes).
+DEFER_INDEX_TABLES: tuple[type[Any], ...] = (Influencer, SocialAccount, MetricSnapshot)
 #: Files estimated at fewer rows than this never defer index maintenance.
 DEFER_INDEXES_MIN_ROWS = 50_000
 
@@ -1244,16 +1246,20 @@ def _estimated_rows(source: importer.Source) -> int:
 
 @contextlib.contextmanager
 def _deferred_indexes(conn: Any, source: importer.Source, *, enabled: bool) -> Iterator[None]:
-    """SQLite, one-transaction imports that will at least double the ``influencers`` table: drop its secondary
-    indexes inside the transaction and build them again (one sort each) once the rows are in.
+    """SQLite, one-transaction imports that will at least double a table the import writes (influencers,
+    accounts, snapshots): drop that table's non-unique indexes inside the transaction and build them again (one
+    sort each) once the rows are in.
 
-    Six of the eight indexes are keyed by name, country, tier, category, engagement or followers, so each new
-    row lands at a random place in each of them: at a million rows that is most of the insert cost. Building an
-    index from sorted rows costs about a third of that. The DDL is part of the import's transaction: other
-    connections keep reading the old schema with its indexes (WAL) until the commit, which publishes the rows
-    and the rebuilt indexes together, and a rollback (an error, a dry run's savepoint) restores the indexes as
-    they were. Index definitions are taken from the database itself, so they come back exactly. Background
-    jobs commit after every chunk and never take this path; nor does PostgreSQL.
+    Six of the eight influencer indexes are keyed by name, country, tier, category, engagement or followers, so
+    each new row lands at a random place in each of them: at a million rows that is most of the insert cost, and
+    building an index from sorted rows costs about a third of it. The account and snapshot indexes grow at their
+    end, but a sort is still cheaper than one B-tree descent per row and index. Unique indexes stay (the account
+    lookups use ``(workspace_id, platform, handle_key)`` and it keeps enforcing uniqueness). The DDL is part of the
+    import's transaction: other connections keep reading the old schema with its indexes (WAL) until the commit,
+    which publishes the rows and the rebuilt indexes together, and a rollback (an error, a dry run's savepoint)
+    restores the indexes as they were. Definitions are taken from the database itself, so they come back
+    exactly. Nothing the import queries before the rebuild needs these indexes (ids, the unique key).
+    Background jobs commit after every chunk and never take this path; nor does PostgreSQL.
     """
     if not enabled or conn.dialect.name != "sqlite":
         yield
@@ -1262,23 +1268,33 @@ def _deferred_indexes(conn: Any, source: importer.Source, *, enabled: bool) -> I
     if estimate < DEFER_INDEXES_MIN_ROWS:
         yield
         return
-    table = _t(Influencer).name
-    present = int(conn.exec_driver_sql(f'SELECT count(*) FROM "{table}"').scalar_one())
-    if present * 2 > estimate:
-        yield
-        return
-    indexes = [
-        (str(name), str(sql))
-        for name, sql in conn.exec_driver_sql(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
-            (table,),
-        )
-    ]
+    indexes: list[tuple[str, str]] = []
+    for model in DEFER_INDEX_TABLES:
+        table = _t(model).name
+        present = int(conn.exec_driver_sql(f'SELECT count(*) FROM "{table}"').scalar_one())
+        if present * 2 > estimate:
+            continue
+        indexes += [
+            (str(name), str(sql))
+            for name, sql in conn.exec_driver_sql(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
+                (table,),
+            )
+            if not str(sql).upper().startswith("CREATE UNIQUE")
+        ]
     for name, _sql in indexes:
         conn.exec_driver_sql(f'DROP INDEX "{name}"')
     yield
-    for _name, sql in indexes:
-        conn.exec_driver_sql(sql)
+    if not indexes:
+        return
+    # SQLite's sorter may use helper threads for CREATE INDEX (the reading process has finished by now)
+    threads = int(conn.exec_driver_sql("PRAGMA threads").scalar_one())
+    conn.exec_driver_sql(f"PRAGMA threads={max(threads, min(os.cpu_count() or 1, 4))}")
+    try:
+        for _name, sql in indexes:
+            conn.exec_driver_sql(sql)
+    finally:
+        conn.exec_driver_sql(f"PRAGMA threads={threads}")
 
 
 #: SQLite page cache for the import's connection while it runs (KiB): the indexes of a million-row import
