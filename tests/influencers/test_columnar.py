@@ -620,3 +620,31 @@ def test_summary_is_influencer_summary() -> None:
                 expected[k]
                 for k in ("max_followers", "followers_total", "tier", "engagement_rate", "primary_category")
             )
+
+
+def test_reading_process_is_spawned_when_other_threads_run(
+    pair: tuple[dict[str, Any], dict[str, Any]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A web server or job worker has threads, so the reader is a fresh interpreter (spawn), not a fork."""
+    import threading
+
+    monkeypatch.setattr(columnar, "PARALLEL_MIN_BYTES", 0)
+    path = tmp_path / "tricky.csv"
+    mapping = _tricky_csv(path, 12, 150)
+    methods: list[str] = []
+    real_get_context = columnar.multiprocessing.get_context
+
+    def get_context(method: str) -> Any:
+        methods.append(method)
+        return real_get_context(method)
+
+    monkeypatch.setattr(columnar.multiprocessing, "get_context", get_context)
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait, daemon=True)
+    other.start()
+    try:
+        _compare(pair, path, mapping=mapping)
+    finally:
+        stop.set()
+        other.join()
+    assert methods == ["spawn"]
