@@ -229,12 +229,18 @@ def lookalike_audience(index: Any, seed: int, positions: npt.NDArray[np.int64]) 
     total = np.zeros(positions.size, dtype=np.float32)
     for matrix in (index.age, index.gender):  # column-major: one column at a time
         for c in range(matrix.shape[1]):
-            total += np.minimum(take(matrix[:, c], positions), matrix[seed, c])
+            if matrix[seed, c] > 0:  # min(x, 0) adds nothing
+                total += np.minimum(take(matrix[:, c], positions), matrix[seed, c])
     seed_countries = sorted(((share, key) for key, share in index.audience_of(seed).items()), reverse=True)[
         :5
     ]
+    everyone = positions.size == index.size
     for share, key in seed_countries:
-        total += np.minimum(take(index.audience_share("country", [key]), positions), np.float32(share))
+        if everyone:  # candidate i is row i: add the key's sparse shares in place
+            sp = index.aud_country[key]
+            total[sp.rows] += np.minimum(sp.shares, np.float32(share))
+        else:
+            total += np.minimum(take(index.audience_share("country", [key]), positions), np.float32(share))
     total *= np.float32(1.0 / 3.0)
     fit: F32 = total
     fit[~take(index.has_audience, positions)] = 0.0
