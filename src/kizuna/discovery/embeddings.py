@@ -35,7 +35,7 @@ MAX_BIO_CHARS = 600
 #: docs/benchmarks/discovery.md for the measured sweep.
 PASSAGE_BATCH = 16
 #: OpenMP threads for one query. A query is ~20 tokens: the engine spends its time expanding weights, and on a
-#: busy machine every extra thread adds ~130 barrier waits per call (measured: 1 thread is as fast when idle and
+#: busy machine a second thread makes each of ~170 barriers per call wait for it (measured: 1 thread is as fast when idle and
 #: has no multi-hundred-millisecond tail under load).
 QUERY_THREADS = 1
 
