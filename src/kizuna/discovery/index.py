@@ -266,13 +266,23 @@ class WorkspaceIndex:
 
     def exact_semantic(self, q: F32, positions: npt.NDArray[np.int64]) -> F32:
         """Cosine of ``q`` with the stored vectors of ``positions`` (NaN for profiles not embedded yet)."""
-        if positions.size > self.size // 4 and self.vectors.dtype == np.float32:
-            scores = (self.vectors @ q)[positions]  # a sequential pass beats gathering most of the rows
-        else:
-            scores = self.vectors[positions].astype(np.float32, copy=False) @ q
-        scores = scores.astype(np.float32, copy=False)
-        scores[~self.has_vector[positions]] = np.nan
-        return scores
+        have = take(self.has_vector, positions)
+        n_have = int(np.count_nonzero(have))
+        if n_have > self.size // 4 and self.vectors.dtype == np.float32:
+            scores = take(self.vectors @ q, positions)  # a sequential pass beats gathering most of the rows
+            scores = scores.astype(np.float32, copy=False)
+            scores[~have] = np.nan
+            return scores
+        # Only rows that have a vector are read (while a large workspace is still being indexed, few do).
+        out = np.full(positions.size, np.nan, dtype=np.float32)
+        if n_have:
+            rows = positions if n_have == positions.size else positions[have]
+            values = self.vectors[rows].astype(np.float32, copy=False) @ q
+            if n_have == positions.size:
+                out[:] = values
+            else:
+                out[have] = values
+        return out
 
     def vector(self, pos: int) -> F32:
         """One stored profile vector as float32 (a lookalike seed)."""
