@@ -327,15 +327,17 @@ class DiscoveryService:
         k = query.offset + query.limit
         shortlist_size = max(SHORTLIST, SHORTLIST_PER_RESULT * k)
         approx = False
+        page_only = False  # semantic parts computed for the shown page only (another sort order decides it)
         sem_cos = None
         if q_vec is not None:
-            sem_cos = (
-                None if candidates.size <= shortlist_size else index.semantic_estimate(q_vec, candidates)
-            )
+            if query.sort != "relevance" and candidates.size > query.limit:
+                sem_cos = np.full(candidates.size, np.nan, dtype=np.float32)
+                page_only = True
+            elif candidates.size > shortlist_size:
+                sem_cos = index.semantic_estimate(q_vec, candidates)
+                approx = sem_cos is not None
             if sem_cos is None:
                 sem_cos = index.exact_semantic(q_vec, candidates)
-            else:
-                approx = True
             parts_available.append("semantic")
             missing = candidates.size - int(np.count_nonzero(take(index.has_vector, candidates)))
             if missing:
@@ -431,7 +433,7 @@ class DiscoveryService:
         else:
             order = _order(take(index.quality, candidates), cand_ids, k)
         page = order[query.offset : query.offset + query.limit]
-        if approx and not (query.sort == "relevance" and weights):
+        if page_only or (approx and not (query.sort == "relevance" and weights)):
             exact_for(page)  # the page shows exact semantic parts whatever the sort
         timings["rank"] = (time.perf_counter() - t4) * 1000
 
