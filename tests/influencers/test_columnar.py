@@ -501,11 +501,17 @@ def test_reading_process_gives_the_same_result(
     assert [p[0] for p in progress] == sorted(p[0] for p in progress)
 
 
+@pytest.mark.parametrize("threads", [1, 2], ids=["forked", "spawned"])
 def test_a_file_error_in_the_reading_process_is_the_same_clear_error(
-    pair: tuple[dict[str, Any], dict[str, Any]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    pair: tuple[dict[str, Any], dict[str, Any]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, threads: int
 ) -> None:
+    """A spawned reader (the parent runs other threads) has none of the parent's module state: it must use the
+    encoding the parent detected, so a bad byte past the checked head is an error, not a CP932 re-read."""
+    import threading
+
     from kizuna.errors import KizunaError
 
+    monkeypatch.setattr(threading, "active_count", lambda: threads)
     monkeypatch.setattr(columnar, "PARALLEL_MIN_BYTES", 0)
     monkeypatch.setattr(sources, "FULL_CHECK_BYTES", 0)  # only the first 64 KB are checked up front
     path = tmp_path / "broken.csv"

@@ -1116,7 +1116,7 @@ def run(
     checked_chunks: Generator[Checked, None, None]
     if _parallel(source):
         assert source.path is not None
-        checked_chunks = _read_in_child(source.path, plan, size)
+        checked_chunks = _read_in_child(source.path, plan, size, source.encoding)
     else:
         checked_chunks = _read_here(source, plan, size)
     cw = ColumnarWriter(writer)
@@ -1176,12 +1176,14 @@ class _Failure:
     file_error: bool
 
 
-def _reader_main(conn: Any, path: Path, plan: Plan, size: int) -> None:
+def _reader_main(conn: Any, path: Path, plan: Plan, size: int, encoding: str | None = None) -> None:
     """The child: read the CSV, validate chunk by chunk, send each :class:`Checked` (pickled) to the parent.
     The pipe holds about one chunk, so the child runs at most a chunk or two ahead of the writer."""
     gc.disable()
     try:
-        table = sources.csv_table(path, path.stat().st_size)
+        # the parent's encoding, not a new guess: a spawned child has its own module state, and a file whose
+        # head is UTF-8 must fail on a bad byte further on rather than be re-read as CP932
+        table = sources.csv_table(path, path.stat().st_size, encoding)
         validator = ChunkValidator(plan)
         for chunk in chunks(table.rows(), size):
             checked = validator.validate(chunk)
@@ -1196,13 +1198,15 @@ def _reader_main(conn: Any, path: Path, plan: Plan, size: int) -> None:
         conn.close()
 
 
-def _read_in_child(path: Path, plan: Plan, size: int) -> Generator[Checked, None, None]:
+def _read_in_child(
+    path: Path, plan: Plan, size: int, encoding: str | None = None
+) -> Generator[Checked, None, None]:
     # fork is instant and shares the imported modules; a process with other threads (a web server, a job
     # worker) uses spawn, which starts a fresh interpreter.
     method = "fork" if threading.active_count() == 1 and os.name == "posix" else "spawn"
     ctx: Any = multiprocessing.get_context(method)
     receiver, sender = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_reader_main, args=(sender, path, plan, size), daemon=True)
+    proc = ctx.Process(target=_reader_main, args=(sender, path, plan, size, encoding), daemon=True)
     proc.start()
     sender.close()
     try:

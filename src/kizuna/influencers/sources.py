@@ -479,8 +479,9 @@ def _blank(row: Sequence[object]) -> bool:
     return True
 
 
-def csv_table(path: Path, size: int) -> Table:
-    encoding = detect_encoding(path, size)
+def csv_table(path: Path, size: int, encoding: str | None = None) -> Table:
+    """A CSV file as a :class:`Table`; ``encoding`` skips detection (a second reader of a file already opened)."""
+    encoding = encoding or detect_encoding(path, size)
     with path.open("r", encoding=encoding, newline="") as fh:
         head_text = fh.read(SAMPLE_BYTES)
     try:
