@@ -7,7 +7,7 @@ untyped table with no validation and no indexes: it is the floor cost of "bytes 
 real ``kizuna import influencers FILE --json`` command (a separate process, fresh migrated database): encoding
 detection, header aliases, number parsing, per-row validation, upsert lookups, influencer + account + snapshot rows
 and all indexes. A large CSV is read and validated by a second process while the first writes
-(docs/adr/0303-columnar-import.md), so memory is measured for the whole process tree: the largest sum of the
+(docs/adr/0103-columnar-import.md), so memory is measured for the whole process tree: the largest sum of the
 tree's RSS and of its PSS (shared pages counted once), sampled every 0.1 s, next to the largest single process
 (``getrusage(RUSAGE_CHILDREN)``). CPU time includes both processes.
 

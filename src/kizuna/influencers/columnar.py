@@ -1,4 +1,4 @@
-"""The columnar import path for tabular files (docs/adr/0303-columnar-import.md).
+"""The columnar import path for tabular files (docs/adr/0103-columnar-import.md).
 
 :func:`kizuna.influencers.importer.validate` checks one record at a time and :class:`~kizuna.influencers.importer.
 _Writer` writes dictionaries: about 130 µs of Python per row. For CSV, XLSX and JSON tables this module does the
