@@ -634,27 +634,31 @@ def recall_real(db: str) -> None:
 
     saved = dservice.SHORTLIST, dservice.SHORTLIST_PER_RESULT
     stored = index.vectors
-    for k in (10, 50):
-        for short in (2 * k, 4 * k, 8 * k):
-            hits = total = same = 0
-            for b in briefs:
-                params = {"brief": b, "limit": str(k)}
-                dservice.SHORTLIST, dservice.SHORTLIST_PER_RESULT = short, 0
-                a = search(params)
-                dservice.SHORTLIST, index.vectors = 10**9, vectors32
-                try:
-                    e = search(params)
-                finally:
-                    index.vectors = stored
-                    dservice.SHORTLIST, dservice.SHORTLIST_PER_RESULT = saved
-                hits += len(set(a) & set(e))
-                total += len(e)
-                same += a == e
-            print(
-                f"  top-{k}, shortlist {short} of {n:,} ({short / n:.0%}, {short // k}x k): recall "
-                f"{hits}/{total} = {hits / total:.1%}, identical order for {same}/{len(briefs)} briefs",
-                flush=True,
-            )
+    sigmas = dservice.MARGIN_SIGMAS
+    print(f"estimate spread for the first brief: {index.estimate_spread(embedder.query(briefs[0])):.4f}")
+    for k, short, margin in [(k, f * k, m) for m in (0.0, sigmas) for k in (10, 50) for f in (2, 4, 8)]:
+        dservice.MARGIN_SIGMAS = margin
+        hits = total = same = 0
+        for b in briefs:
+            params = {"brief": b, "limit": str(k)}
+            dservice.SHORTLIST, dservice.SHORTLIST_PER_RESULT = short, 0
+            a = search(params)
+            dservice.SHORTLIST, index.vectors = 10**9, vectors32
+            try:
+                e = search(params)
+            finally:
+                index.vectors = stored
+                dservice.SHORTLIST, dservice.SHORTLIST_PER_RESULT = saved
+            hits += len(set(a) & set(e))
+            total += len(e)
+            same += a == e
+        print(
+            f"  top-{k}, shortlist {short} of {n:,} ({short / n:.0%}, {short // k}x k), error margin "
+            f"{margin:g} sigma: recall {hits}/{total} = {hits / total:.1%}, identical order for "
+            f"{same}/{len(briefs)} briefs",
+            flush=True,
+        )
+    dservice.MARGIN_SIGMAS = sigmas
 
 
 def main(argv: list[str] | None = None) -> None:

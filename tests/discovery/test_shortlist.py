@@ -114,3 +114,25 @@ def test_top_rows_keeps_at_least_the_best_s_and_every_tie() -> None:
     assert top_rows(ties, 3).tolist() == [0, 1, 2, 3, 4]
     assert top_rows(np.zeros(20_000, dtype=np.float32), 10).size == 20_000  # all tied: all kept
     assert top_rows(values[:10], 50).tolist() == list(range(10))
+
+
+def test_the_error_margin_rescues_creators_a_poor_projection_underrates(
+    embedded_corpus: Corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    exact = names(run_search(embedded_corpus.ws_id, brief="スキンケア", limit="3"), embedded_corpus)
+    assert exact == ["misaki", "yui", "emma"]
+    discovery_index.cache.clear()
+    monkeypatch.setattr(discovery_index, "REDUCE_ABOVE", 3)
+    monkeypatch.setattr(discovery_index, "REDUCED_DIM", 1)  # a projection that estimates badly
+    monkeypatch.setattr(discovery_service, "SHORTLIST", 3)
+    monkeypatch.setattr(discovery_service, "SHORTLIST_PER_RESULT", 0)
+    monkeypatch.setattr(discovery_service, "MARGIN_SIGMAS", 0.0)
+    without_margin = run_search(embedded_corpus.ws_id, brief="スキンケア", limit="3")
+    assert without_margin.approximate and names(without_margin, embedded_corpus) != exact
+    monkeypatch.setattr(discovery_service, "MARGIN_SIGMAS", 3.0)
+    found = run_search(embedded_corpus.ws_id, brief="スキンケア", limit="3")
+    index = discovery_index.cache._indexes[embedded_corpus.ws_id]
+    assert index.estimate_spread(default_embedder().query("スキンケア")) > 0
+    # everyone whose estimate was within 3 sigma of the page's last exact score was scored exactly as well
+    assert found.approximate and names(found, embedded_corpus) == exact
+    discovery_index.cache.clear()

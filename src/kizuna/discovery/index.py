@@ -158,6 +158,9 @@ class WorkspaceIndex:
     reduced: F32 | None = None
     basis: F32 | None = None
     mean: F32 | None = None
+    #: Covariance of what the projection leaves out (384×384, from the fitting sample): the spread of the
+    #: estimate's error for a query ``q`` is ``sqrt(qᵀ·residual_cov·q)``.
+    residual_cov: F32 | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
     #: term → rows containing it; the text never changes within one snapshot, and a person refining filters
     #: re-runs the same brief many times.
@@ -263,6 +266,13 @@ class WorkspaceIndex:
         est = est.astype(np.float32, copy=False)
         est[~take(self.has_vector, candidates)] = np.nan
         return est
+
+    def estimate_spread(self, q: F32) -> float:
+        """Standard deviation of :meth:`semantic_estimate`'s error for ``q`` over the workspace's profiles
+        (0 without a projection)."""
+        if self.residual_cov is None:
+            return 0.0
+        return float(np.sqrt(max(float(q @ self.residual_cov @ q), 0.0)))
 
     def exact_semantic(self, q: F32, positions: npt.NDArray[np.int64]) -> F32:
         """Cosine of ``q`` with the stored vectors of ``positions`` (NaN for profiles not embedded yet)."""
@@ -487,13 +497,16 @@ def _fit_reduction(index: WorkspaceIndex) -> None:
     above :data:`REDUCE_ABOVE` embedded profiles; about a second per million rows."""
     have = np.flatnonzero(index.has_vector)
     if have.size <= REDUCE_ABOVE:
-        index.reduced = index.basis = index.mean = None
+        index.reduced = index.basis = index.mean = index.residual_cov = None
         return
     sample = have[np.linspace(0, have.size - 1, num=min(20_000, have.size)).astype(np.int64)]
     x = index.vectors[sample].astype(np.float64)
     mean = x.mean(axis=0)
     _u, _s, vt = np.linalg.svd(x - mean, full_matrices=False)
     basis = np.ascontiguousarray(vt[:REDUCED_DIM].T, dtype=np.float32)
+    centred = x - mean
+    residual = centred - (centred @ vt[:REDUCED_DIM].T) @ vt[:REDUCED_DIM]
+    index.residual_cov = ((residual.T @ residual) / max(1, residual.shape[0])).astype(np.float32)
     index.mean = mean.astype(np.float32)
     index.basis = basis
     reduced = np.empty((index.size, basis.shape[1]), dtype=np.float32)

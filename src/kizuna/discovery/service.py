@@ -47,6 +47,11 @@ Mask = npt.NDArray[np.bool_]
 #: and ranked. Candidate sets up to this size are scored exactly in one step.
 SHORTLIST = 8_000
 SHORTLIST_PER_RESULT = 20
+#: After the shortlist is ranked, candidates whose estimated score is within this many standard deviations of the
+#: estimate's error (:meth:`WorkspaceIndex.estimate_spread`) below the last shown exact score are scored exactly
+#: too, up to ``EXTRA_LIMIT`` more (the best estimates first).
+MARGIN_SIGMAS = 3.0
+EXTRA_LIMIT = 8_000
 
 
 @dataclass
@@ -420,6 +425,19 @@ class DiscoveryService:
                     )
                 short = top_rows(key, shortlist_size)
                 exact_for(short)
+                if q_vec is not None and short.size >= k and "semantic" in weights:
+                    # Whoever could still beat the k-th exact score given the estimate's error is scored too.
+                    lo, hi = SEMANTIC_BANDS[sem_kind]
+                    margin = MARGIN_SIGMAS * weights["semantic"] * index.estimate_spread(q_vec) / (hi - lo)
+                    kth = float(np.partition(score[short], short.size - k)[short.size - k])
+                    outside = np.ones(candidates.size, dtype=bool)
+                    outside[short] = False
+                    extra = np.flatnonzero(outside & (key >= kth - margin))
+                    if extra.size > EXTRA_LIMIT:
+                        extra = extra[top_rows(key[extra], EXTRA_LIMIT)]
+                    if extra.size:
+                        exact_for(extra)
+                        short = np.union1d(short, extra)
                 order = short[_order(score[short], cand_ids[short], k)]
             else:
                 order = _order(score, cand_ids, k)
