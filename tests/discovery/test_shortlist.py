@@ -135,4 +135,6 @@ def test_the_error_margin_rescues_creators_a_poor_projection_underrates(
     assert index.estimate_spread(default_embedder().query("スキンケア")) > 0
     # everyone whose estimate was within 3 sigma of the page's last exact score was scored exactly as well
     assert found.approximate and names(found, embedded_corpus) == exact
+    assert 3 <= without_margin.shortlisted < found.shortlisted <= 7
+    assert found.as_dict()["index"]["shortlisted"] == found.shortlisted
     discovery_index.cache.clear()

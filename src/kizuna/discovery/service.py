@@ -106,6 +106,8 @@ class SearchResults:
     notes: list[tuple[str, dict[str, Any]]]
     timings_ms: dict[str, float]
     approximate: bool = False
+    #: Candidates whose semantic part was computed exactly when ``approximate`` (the shortlist plus the margin).
+    shortlisted: int = 0
     embedded: int = 0
     indexed: int = 0
     seed: dict[str, Any] | None = None
@@ -127,6 +129,7 @@ class SearchResults:
                 "influencers": self.indexed,
                 "embedded": self.embedded,
                 "approximate": self.approximate,
+                "shortlisted": self.shortlisted,
             },
             "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
             "results": [r.as_dict() for r in self.results],
@@ -332,6 +335,7 @@ class DiscoveryService:
         k = query.offset + query.limit
         shortlist_size = max(SHORTLIST, SHORTLIST_PER_RESULT * k)
         approx = False
+        shortlisted = 0
         page_only = False  # semantic parts computed for the shown page only (another sort order decides it)
         sem_cos = None
         if q_vec is not None:
@@ -438,6 +442,7 @@ class DiscoveryService:
                     if extra.size:
                         exact_for(extra)
                         short = np.union1d(short, extra)
+                shortlisted = int(short.size)
                 order = short[_order(score[short], cand_ids[short], k)]
             else:
                 order = _order(score, cand_ids, k)
@@ -488,6 +493,7 @@ class DiscoveryService:
             notes=notes,
             timings_ms=timings,
             approximate=approx,
+            shortlisted=shortlisted,
             embedded=int(np.count_nonzero(index.has_vector)),
             indexed=index.size,
             seed=seed_info,
