@@ -22,6 +22,7 @@ from rich.console import Console
 
 from kizuna.audience.features import FeatureInputError
 from kizuna.audience.scoring import ScoreResult, score_columns
+from kizuna.cli.messages import error_line
 
 OUTPUT_COLUMNS = ("fake_probability", "suspicious")
 
@@ -134,10 +135,12 @@ def score(
         result = score_columns(columns)
         write_csv(output, table, result)
     except (InputFileError, FeatureInputError) as exc:
-        err.print(f"[bold red]error[/] (invalid_input): {exc}", markup=True, highlight=False)
+        err.print(error_line("invalid_input", str(exc)), soft_wrap=True, highlight=False)
         raise typer.Exit(2) from None
     except OSError as exc:
-        err.print(f"[bold red]error[/] (output_failed): cannot write {output}: {exc.strerror or exc}")
+        err.print(
+            error_line("output_failed", f"cannot write {output}: {exc.strerror or exc}"), soft_wrap=True
+        )
         raise typer.Exit(2) from None
 
     summary = result.summary()

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 
+from rich.markup import escape
+
 from kizuna.web import i18n
 
 
@@ -32,5 +34,5 @@ def use_cli_locale() -> str:
 
 
 def error_line(code: str, message: str) -> str:
-    """One red line: ``error (code): message``, translated."""
-    return f"[bold red]{i18n._('error')}[/] ({code}): {i18n.gettext(message)}"
+    """One red line: ``error (code): message``, translated; the message is escaped (a "[…]" in it is text)."""
+    return f"[bold red]{i18n._('error')}[/] ({escape(code)}): {escape(i18n.gettext(message))}"

@@ -12,6 +12,7 @@ from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
+from kizuna.cli.messages import error_line
 from kizuna.compliance.engine import CONTEXTS, Result
 from kizuna.compliance.packs import DEFAULT_REGISTRY
 from kizuna.compliance.service import check_content, describe_packs
@@ -48,7 +49,7 @@ def register(root: typer.Typer) -> None:
 
 
 def _usage_error(console: Console, message: str, code: str) -> typer.Exit:
-    console.print(f"[bold red]error[/] ({code}): {escape(message)}")
+    console.print(error_line(code, message), soft_wrap=True)
     return typer.Exit(EXIT_USAGE)
 
 

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import select
 
+from kizuna.cli.messages import error_line
 from kizuna.errors import KizunaError
 
 console = Console()
@@ -118,7 +119,7 @@ def search(
             bind_workspace(uow.session, ws_id)
             found = discovery.search(uow.session, ws_id, query)
     except KizunaError as exc:
-        err.print(f"[bold red]error[/] ({exc.code}): {exc.message}")
+        err.print(error_line(exc.code, exc.message), soft_wrap=True)
         raise typer.Exit(2) from exc
     if as_json:
         typer.echo(json.dumps([r.as_dict() for r in found.results], ensure_ascii=False, indent=2))
@@ -165,7 +166,7 @@ def search_index(
             ws_id = _workspace_id(uow.session, workspace)
         stats = embed_workspace(ws_id, limit=batch)
     except KizunaError as exc:
-        err.print(f"[bold red]error[/] ({exc.code}): {exc.message}")
+        err.print(error_line(exc.code, exc.message), soft_wrap=True)
         raise typer.Exit(2) from exc
     console.print(
         f"checked {stats.checked:,} profiles: {stats.embedded:,} embedded, {stats.unchanged:,} unchanged"

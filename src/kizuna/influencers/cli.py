@@ -17,6 +17,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+from kizuna.cli.messages import error_line
 from kizuna.errors import KizunaError
 
 console = Console()
@@ -35,7 +36,7 @@ def _group(root: typer.Typer, name: str, help_text: str) -> typer.Typer:
 
 
 def _fail(message: str, code: str) -> typer.Exit:
-    err_console.print(f"[bold red]error[/] ({code}): {message}")
+    err_console.print(error_line(code, message), soft_wrap=True)
     return typer.Exit(2)
 
 
