@@ -137,4 +137,7 @@ def test_the_error_margin_rescues_creators_a_poor_projection_underrates(
     assert found.approximate and names(found, embedded_corpus) == exact
     assert 3 <= without_margin.shortlisted < found.shortlisted <= 7
     assert found.as_dict()["index"]["shortlisted"] == found.shortlisted
+    monkeypatch.setattr(discovery_service, "EXTRA_LIMIT", 1)  # the margin adds at most this many rows
+    capped = run_search(embedded_corpus.ws_id, brief="スキンケア", limit="3")
+    assert capped.shortlisted == without_margin.shortlisted + 1
     discovery_index.cache.clear()

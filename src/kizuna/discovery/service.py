@@ -439,6 +439,9 @@ class DiscoveryService:
                     extra = np.flatnonzero(outside & (key >= kth - margin))
                     if extra.size > EXTRA_LIMIT:
                         extra = extra[top_rows(key[extra], EXTRA_LIMIT)]
+                        if extra.size > EXTRA_LIMIT:  # the threshold pass keeps ties and may overshoot
+                            keep = np.argpartition(-key[extra], EXTRA_LIMIT - 1)[:EXTRA_LIMIT]
+                            extra = np.sort(extra[keep])
                     if extra.size:
                         exact_for(extra)
                         short = np.union1d(short, extra)
