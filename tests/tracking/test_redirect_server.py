@@ -415,7 +415,7 @@ def test_clicks_in_click_events_equal_requests_sent(server: Server, world: dict[
 def _pending_in_worker_buffers() -> int:
     total = 0
     for path in buffer.buffer_files()[1:]:
-        conn = sqlite3.connect(path)
+        conn = sqlite3.connect(path, timeout=30)
         try:
             total += int(conn.execute("SELECT count(*) FROM pending").fetchone()[0])
         finally:
@@ -447,9 +447,10 @@ def test_sigkill_after_answering_loses_no_click(server: Server, world: dict[str,
             answered += sum(reader.read().status == 302 for _ in range(10))
             sock.close()
         assert answered == 30
-        assert _pending_in_worker_buffers() >= 30
     finally:
         crash.kill()  # SIGKILL to the master and both workers
+    # counted once nobody holds the files: a live worker may be mid-transaction on its current file
+    assert _pending_in_worker_buffers() >= 30
     assert buffer.flush() == 30
     assert clicks() == 50
     with unit_of_work() as uow:

@@ -133,7 +133,8 @@ def test_standalone_worker_process_runs_queued_jobs(db: Any) -> None:
     assert isinstance(value, dict), out.decode(errors="replace")[-3000:]
     assert value["label"] == "from-test"
     assert value["pid"] != os.getpid(), "ran in the worker process, not here"
-    assert huey.pending_count() == 0
+    # the job left the queue; the worker's own scheduler may have enqueued housekeeping at a minute boundary
+    assert [t for t in huey.pending() if t.id == result.id] == []
 
 
 def test_embedded_consumer_runs_jobs_inside_the_web_process(db: Any) -> None:
