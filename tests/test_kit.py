@@ -115,3 +115,13 @@ def test_secrets_are_encrypted_at_rest(db: object) -> None:
 )
 def test_accept_language(header: str | None, expected: str) -> None:
     assert negotiate(header) == expected
+
+
+def test_formula_safe_neutralises_formulas_only() -> None:
+    from kizuna.kit.sheets import formula_safe
+
+    assert formula_safe('=HYPERLINK("x")') == '\'=HYPERLINK("x")'
+    assert formula_safe("-5 bad") == "'-5 bad"
+    assert formula_safe("Aya") == "Aya"
+    assert formula_safe("") == ""
+    assert formula_safe(12) == 12

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from kizuna.errors import ValidationFailed
 from kizuna.influencers import repository
 from kizuna.influencers.repository import ListQuery
+from kizuna.kit.sheets import formula_safe
 from kizuna.models.influencer import Influencer
 from kizuna.models.social_account import SocialAccount
 
@@ -56,7 +57,6 @@ MEDIA_TYPES = {
 }
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _TEXT_COLUMNS = frozenset(
     {
         "name",
@@ -74,15 +74,6 @@ _TEXT_COLUMNS = frozenset(
         "engagement_definition",
     }
 )
-
-
-def _safe_text(value: Any) -> Any:
-    """Neutralise spreadsheet formulas in text that came from outside (an imported bio "=HYPERLINK(...)" must not
-    run in Excel, and openpyxl would store it as a formula): prefix with an apostrophe, Excel's "this is text"
-    marker, which the importer strips again on re-import."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def _pct(v: float | None) -> str:
@@ -151,7 +142,9 @@ def flat_rows(session: Session, query: ListQuery) -> Iterator[list[Any]]:
                         tier=a.tier or "",
                         verified="" if a.verified is None else ("yes" if a.verified else "no"),
                     )
-                yield [_safe_text(row.get(c, "")) if c in _TEXT_COLUMNS else row.get(c, "") for c in COLUMNS]
+                yield [
+                    formula_safe(row.get(c, "")) if c in _TEXT_COLUMNS else row.get(c, "") for c in COLUMNS
+                ]
 
 
 def _account_json(a: SocialAccount) -> dict[str, Any]:

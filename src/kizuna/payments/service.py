@@ -21,6 +21,7 @@ from kizuna.deals.actors import Actor
 from kizuna.errors import Conflict, ValidationFailed
 from kizuna.kit.crypto import encrypt
 from kizuna.kit.money import from_minor
+from kizuna.kit.sheets import formula_safe
 from kizuna.kit.time import utcnow
 from kizuna.models.content_item import ContentItem
 from kizuna.models.deal import Deal
@@ -268,7 +269,7 @@ CSV_HEADER = (
 
 def _cell(value: str) -> str:
     # Spreadsheet formula injection: a creator-controlled name must never start a formula.
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    return str(formula_safe(value))
 
 
 def export_csv(session: Session) -> str:
