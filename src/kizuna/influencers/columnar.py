@@ -378,9 +378,8 @@ class Valid:
             "platform": r.platform,
             "handle": r.handle,
             "handle_key": r.handle_key,
-            **{f: a[f] for f in _ACCOUNT_REQUIRED},
-            "url": a.get("url"),
-            "external_id": a.get("external_id"),
+            **{f: a[f] for f in importer.ACCOUNT_METRIC_FIELDS},
+            **{f: a.get(f) for f in importer.ACCOUNT_OPTIONAL_FIELDS},
             "display_name": inf["display_name"],
             "emails": inf.get("emails") or [],
             "country": inf.get("country"),
@@ -399,8 +398,8 @@ class Valid:
 
     def row_data(self, k: int) -> RowData:
         """Row ``k`` as the per-row path's :class:`RowData` (for accounts that already exist)."""
-        account: dict[str, Any] = {f: getattr(self, f)[k] for f in _ACCOUNT_REQUIRED}
-        for f in ("url", "external_id"):
+        account: dict[str, Any] = {f: getattr(self, f)[k] for f in importer.ACCOUNT_METRIC_FIELDS}
+        for f in importer.ACCOUNT_OPTIONAL_FIELDS:
             if getattr(self, f)[k] is not None:
                 account[f] = getattr(self, f)[k]
         influencer: dict[str, Any] = {"display_name": self.display_name[k]}
@@ -438,19 +437,6 @@ class Checked:
             if len(result.errors) < importer.MAX_ERRORS_KEPT:
                 result.errors.extend(errors[: max(1, importer.MAX_ERRORS_KEPT - len(result.errors))])
 
-
-_ACCOUNT_REQUIRED = (
-    "followers",
-    "following",
-    "posts_count",
-    "avg_likes",
-    "avg_comments",
-    "avg_views",
-    "engagement_rate",
-    "engagement_definition",
-    "verified",
-    "account_created_at",
-)
 
 # field -> (cell parser, memoise per distinct cell text)
 _FIELDS: dict[str, tuple[Callable[[str], Any], bool]] = {

@@ -737,7 +737,8 @@ def _validate_post(n: int, column: str, p: Mapping[str, Any]) -> tuple[dict[str,
 
 # --- writing --------------------------------------------------------------------------------------------------
 
-_ACCOUNT_FIELDS = (
+#: Account fields every validated row carries (``None`` when the file has no value) ...
+ACCOUNT_METRIC_FIELDS = (
     "followers",
     "following",
     "posts_count",
@@ -748,9 +749,10 @@ _ACCOUNT_FIELDS = (
     "engagement_definition",
     "verified",
     "account_created_at",
-    "url",
-    "external_id",
 )
+#: ... and those present only when the file gives them.
+ACCOUNT_OPTIONAL_FIELDS = ("url", "external_id")
+_ACCOUNT_FIELDS = ACCOUNT_METRIC_FIELDS + ACCOUNT_OPTIONAL_FIELDS
 _INFLUENCER_FIELDS = (
     "display_name",
     "emails",
