@@ -417,6 +417,13 @@ def _pending_in_worker_buffers() -> int:
     for path in buffer.buffer_files()[1:]:
         conn = sqlite3.connect(path, timeout=30)
         try:
+            # A worker prepares its next generation in a helper thread; killed between creating that file and
+            # writing its schema, it leaves a file without the table (and without clicks: nothing wrote to it).
+            has_table = conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'pending'").fetchone()[
+                0
+            ]
+            if not has_table:
+                continue
             total += int(conn.execute("SELECT count(*) FROM pending").fetchone()[0])
         finally:
             conn.close()
