@@ -7,8 +7,6 @@ from typing import Annotated
 
 import typer
 
-from kizuna.analytics.backtest import report_markdown, run_backtest
-
 app = typer.Typer(help="Campaign analytics: forecast calibration.", no_args_is_help=True)
 
 
@@ -25,6 +23,8 @@ def backtest_command(
 ) -> None:
     """Hold out each generated account's latest post and report how often the 80% interval contains it,
     with the full history, with only 3 past posts, and with none (prior only)."""
+    from kizuna.analytics.backtest import report_markdown, run_backtest  # numpy: only for this command
+
     parts: list[str] = []
     for history, note in (
         (None, "its earlier posts (up to 11)"),

@@ -15,14 +15,16 @@ import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
-from kizuna.audience.features import FeatureInputError
-from kizuna.audience.scoring import ScoreResult, score_columns
 from kizuna.cli.messages import error_line
+from kizuna.kit.sheets import formula_safe_text
+
+if TYPE_CHECKING:
+    from kizuna.audience.scoring import ScoreResult
 
 OUTPUT_COLUMNS = ("fake_probability", "suspicious")
 
@@ -102,15 +104,14 @@ def write_csv(path: Path, table: CsvTable, result: ScoreResult) -> None:
     out_encoding = "utf-8" if table.encoding == "utf-8" else "utf-8-sig"
     with path.open("w", newline="", encoding=out_encoding) as fh:
         w = csv.writer(fh, delimiter=table.delimiter)
-        w.writerow([table.header[i] for i in keep] + list(OUTPUT_COLUMNS))
+        w.writerow([formula_safe_text(table.header[i]) for i in keep] + list(OUTPUT_COLUMNS))
         probs = [f"{p:.4f}" for p in result.probabilities.tolist()]
         flags = ["true" if s else "false" for s in result.suspicious.tolist()]
-        if len(keep) == len(table.header):
-            w.writerows([*row, p, f] for row, p, f in zip(table.body, probs, flags, strict=True))
-        else:
-            w.writerows(
-                [row[i] for i in keep] + [p, f] for row, p, f in zip(table.body, probs, flags, strict=True)
-            )
+        # Names and bios are the followers' own text: none may start a formula when the file is opened.
+        w.writerows(
+            [formula_safe_text(row[i]) for i in keep] + [p, f]
+            for row, p, f in zip(table.body, probs, flags, strict=True)
+        )
 
 
 @app.command("score")
@@ -127,6 +128,10 @@ def score(
 
     Instead of username: username_length + username_digit_count, or username_digit_ratio.
     """
+    # the model and numpy are loaded by this command only, not by every ``kizuna`` start-up
+    from kizuna.audience.features import FeatureInputError
+    from kizuna.audience.scoring import score_columns
+
     console = Console()
     err = Console(stderr=True)
     try:

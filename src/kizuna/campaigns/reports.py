@@ -20,6 +20,7 @@ from kizuna.analytics.kpis import KPI_COLUMNS, MONEY_KEYS, PERCENT_KEYS, Totals
 from kizuna.analytics.pacing import Pace
 from kizuna.analytics.service import CampaignResults
 from kizuna.kit.money import minor_digits
+from kizuna.kit.sheets import formula_safe
 from kizuna.web.i18n import gettext
 
 
@@ -45,7 +46,9 @@ def influencer_rows(results: CampaignResults, locale: str) -> list[list[Any]]:
         [gettext("Influencer", locale), gettext("Tier", locale), gettext("Platform", locale), *header(locale)]
     ]
     for r in results.influencers:
-        rows.append([r.name, r.tier, r.platform, *kpi_row(r.totals)])
+        rows.append(
+            [formula_safe(r.name), formula_safe(r.tier), formula_safe(r.platform), *kpi_row(r.totals)]
+        )
     rows.append([gettext("Total", locale), "", "", *kpi_row(results.totals)])
     return rows
 
@@ -53,7 +56,7 @@ def influencer_rows(results: CampaignResults, locale: str) -> list[list[Any]]:
 def report_csv(results: CampaignResults, locale: str = "en") -> str:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([gettext("Campaign", locale), results.campaign.name])
+    writer.writerow([gettext("Campaign", locale), formula_safe(results.campaign.name)])
     writer.writerow([gettext("Currency", locale), results.campaign.currency])
     writer.writerow([])
     writer.writerows(influencer_rows(results, locale))
@@ -67,7 +70,7 @@ def report_xlsx(results: CampaignResults, pacing: list[Pace], locale: str = "en"
     assert ws is not None
     ws.title = gettext("Summary", locale)[:31]
     bold = Font(bold=True)
-    ws.append([gettext("Campaign", locale), c.name])
+    ws.append([gettext("Campaign", locale), formula_safe(c.name)])
     ws.append([gettext("Objective", locale), gettext(c.objective, locale)])
     ws.append([gettext("Dates", locale), f"{c.starts_on or ''} – {c.ends_on or ''}"])
     ws.append([gettext("Currency", locale), c.currency])
@@ -116,9 +119,9 @@ def report_xlsx(results: CampaignResults, pacing: list[Pace], locale: str = "en"
     for post in results.posts:
         posts.append(
             [
-                post.influencer_name,
-                post.platform,
-                post.url or "",
+                formula_safe(post.influencer_name),
+                formula_safe(post.platform),
+                formula_safe(post.url or ""),
                 post.published_at.replace(tzinfo=None) if post.published_at else None,
                 gettext(post.disclosure, locale),
                 *kpi_row(post.totals),
@@ -129,7 +132,7 @@ def report_xlsx(results: CampaignResults, pacing: list[Pace], locale: str = "en"
         s = wb.create_sheet(gettext(title, locale)[:31])
         s.append([gettext(title, locale), *header(locale)])
         for key, t in sorted(groups.items()):
-            s.append([key, *kpi_row(t)])
+            s.append([formula_safe(key), *kpi_row(t)])
 
     daily = wb.create_sheet(gettext("Daily", locale)[:31])
     daily.append(
