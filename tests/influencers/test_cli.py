@@ -65,3 +65,25 @@ def test_export(owner: dict[str, Any], tmp_path: Path) -> None:
     assert "@a" in (tmp_path / "out.csv").read_text(encoding="utf-8-sig") or "a,https" in (
         tmp_path / "out.csv"
     ).read_text(encoding="utf-8-sig")
+
+
+def test_summary_warnings_and_row_errors_in_the_terminals_language(
+    owner: dict[str, Any], tmp_path: Path, monkeypatch: Any
+) -> None:
+    path = tmp_path / "tiktok export.csv"
+    path.write_text("handle,followers\n@a,100\n@a,200\n,5\n", encoding="utf-8")
+    runner = CliRunner()
+    monkeypatch.setenv("KIZUNA_LANG", "ja")
+    ja = runner.invoke(app, ["import", "influencers", str(path), "--dry-run"])
+    assert ja.exit_code == 0, ja.output
+    assert "警告: プラットフォーム 'tiktok' を見出しまたはファイル名から推定しました" in ja.output
+    assert "1 行は、ファイルの同じバッチの後方にある行" in ja.output
+    assert "3 行: 取り込み予定 1、更新 0、変更なし 1、却下 1（ドライラン" in ja.output
+    assert "4 行目 · handle = '': アカウント名がありません" in ja.output
+    monkeypatch.setenv("KIZUNA_LANG", "en")
+    en = runner.invoke(app, ["import", "influencers", str(path), "--dry-run"])
+    assert "warning: platform 'tiktok' inferred from the headers or file name" in en.output
+    assert (
+        "3 rows: would import 1, updated 0, unchanged 1, rejected 1 (dry run: nothing written)" in en.output
+    )
+    assert "row 4 · handle = '': handle missing" in en.output

@@ -50,7 +50,7 @@ def test_list_profile_and_edit(client: Any, owner: dict[str, Any]) -> None:
     assert r.status_code == 303
     r = client.post(f"{base}/{top}/tags", data={"tag": "music", "csrf_token": csrf}, follow_redirects=False)
     r = client.get(f"{base}/{top}")
-    assert "call in May" in r.text and "influencer.tag" in r.text
+    assert "call in May" in r.text and "Tagged an influencer" in r.text and "influencer.tag" not in r.text
     r = client.post(
         f"{base}/{top}/manager",
         data={"name": "Tokyo Talent", "email": "desk@talent.example", "csrf_token": csrf},
@@ -74,6 +74,7 @@ def test_list_profile_and_edit(client: Any, owner: dict[str, Any]) -> None:
     client.cookies.set("kizuna_lang", "ja")
     r = client.get(f"{base}/{top}")
     assert r.status_code == 200 and "アカウントとエンゲージメント" in r.text and "再生数" in r.text
+    assert "インフルエンサーにタグを付与" in r.text  # the activity list in Japanese
     assert "すべてのインフルエンサー" in client.get(base).text
 
 

@@ -15,10 +15,13 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from kizuna.cli.messages import error_line
 from kizuna.errors import KizunaError
+from kizuna.kit import notices
+from kizuna.web.i18n import _
 
 console = Console()
 err_console = Console(stderr=True)
@@ -139,20 +142,44 @@ def import_influencers(
     except KizunaError as exc:
         raise _fail(exc.message, exc.code) from exc
     for warning in result.warnings:
-        err_console.print(f"[yellow]warning[/]: {warning}")
+        err_console.print(
+            f"[yellow]{escape(_('warning'))}[/]: {escape(notices.translated(warning))}", soft_wrap=True
+        )
     if as_json:
         typer.echo(json.dumps(result.as_json(), ensure_ascii=False))
         return
-    verb = "would import" if dry_run else "imported"
-    console.print(
-        f"{result.rows:,} rows: [green]{verb} {result.imported:,}[/], updated {result.updated:,}, "
-        f"unchanged {result.unchanged:,}, [red]rejected {result.rejected:,}[/]"
-        + (" (dry run: nothing written)" if dry_run else "")
-    )
+    counts = {
+        "rows": f"{result.rows:,}",
+        "imported": f"{result.imported:,}",
+        "updated": f"{result.updated:,}",
+        "unchanged": f"{result.unchanged:,}",
+        "rejected": f"{result.rejected:,}",
+    }
+    if dry_run:
+        summary = _(
+            "%(rows)s rows: would import %(imported)s, updated %(updated)s, unchanged %(unchanged)s, "
+            "rejected %(rejected)s (dry run: nothing written)",
+            **counts,
+        )
+    else:
+        summary = _(
+            "%(rows)s rows: imported %(imported)s, updated %(updated)s, unchanged %(unchanged)s, "
+            "rejected %(rejected)s",
+            **counts,
+        )
+    console.print(escape(summary), soft_wrap=True, style="red" if result.rejected else "green")
     for e in result.errors[:20]:
-        console.print(f"  row {e.row} · {e.column or '-'} = {e.value!r}: {e.reason}")
+        line = _(
+            "row %(row)s · %(column)s = %(value)s: %(reason)s",
+            row=e.row,
+            column=e.column or "-",
+            value=repr(e.value),
+            reason=_(e.reason),
+        )
+        console.print("  " + escape(line), soft_wrap=True, highlight=False)
     if len(result.errors) > 20:
-        console.print(f"  … {len(result.errors) - 20:,} more (use --json for all)")
+        more = _("… %(count)s more (use --json for all)", count=f"{len(result.errors) - 20:,}")
+        console.print("  " + escape(more), soft_wrap=True)
 
 
 def export_influencers(

@@ -37,6 +37,7 @@ from kizuna.config import get_settings
 from kizuna.influencers import metrics, sources
 from kizuna.influencers.sources import ImportFileError, Record
 from kizuna.influencers.tiers import tier_for
+from kizuna.kit.notices import Notice
 from kizuna.kit.numbers import (
     MISSING,
     NumberFormatError,
@@ -310,7 +311,9 @@ def open_source(
     if guessed is None and "platform" not in used.values():
         guessed = sources.guess_platform(" ".join(table.headers)) or sources.guess_platform(name)
         if guessed:
-            warnings.append(f"platform {guessed!r} inferred from the headers or file name")
+            warnings.append(
+                Notice("platform %(platform)s inferred from the headers or file name", platform=repr(guessed))
+            )
     return Source(
         fmt,
         table.encoding,
@@ -1267,8 +1270,11 @@ def run_import(
         session.flush()
         if result.duplicates:
             result.warnings.append(
-                f"{result.duplicates} rows repeat a platform + handle that appears later in the same batch of the "
-                "file; the later row was used (counted as unchanged)"
+                Notice(
+                    "%(count)s rows repeat a platform + handle that appears later in the same batch of the file; "
+                    "the later row was used (counted as unchanged)",
+                    count=result.duplicates,
+                )
             )
     finally:
         if nested is not None:
@@ -1294,10 +1300,19 @@ def rejected_rows_csv(errors: Iterable[Mapping[str, Any] | RowError]) -> str:
     import csv
     import io
 
+    from kizuna.kit.sheets import formula_safe_text
+
     out = io.StringIO()
     w = csv.writer(out)
     w.writerow(["row", "column", "value", "reason"])
     for e in errors:
         d = e.as_dict() if isinstance(e, RowError) else e
-        w.writerow([d.get("row"), d.get("column"), d.get("value"), d.get("reason")])
+        w.writerow(
+            [
+                d.get("row"),
+                formula_safe_text(d.get("column")),
+                formula_safe_text(d.get("value")),
+                d.get("reason"),
+            ]
+        )
     return out.getvalue()

@@ -22,6 +22,7 @@ from kizuna.errors import Conflict, NotFound, ValidationFailed
 from kizuna.influencers import importer, metrics, repository, sources
 from kizuna.influencers.importer import ImportResult, handle_key, normalize_platform
 from kizuna.influencers.tiers import TierSchemeError, scheme_of, validate_custom_tiers
+from kizuna.kit import notices
 from kizuna.kit.time import utcnow
 from kizuna.models.import_job import ImportJob
 from kizuna.models.influencer import Influencer
@@ -590,7 +591,7 @@ def start_upload(ctx: Ctx, *, filename: str, source: Path | bytes, file_format: 
             platform=opened.platform,
             mapping={str(k): v for k, v in opened.mapping.items()},
             status="uploaded",
-            message="\n".join(opened.warnings),
+            message=notices.encode(opened.warnings),
         )
     )
     ctx.session.flush()
@@ -642,8 +643,7 @@ def record_result(job: ImportJob, result: ImportResult, *, dry_run: bool, done: 
     if done:
         job.status = "done"
         job.finished_at = utcnow()
-        warnings = "\n".join(result.warnings)
-        job.message = warnings
+        job.message = notices.encode(result.warnings)
 
 
 def queue_job(ctx: Ctx, job: ImportJob, *, dry_run: bool) -> None:

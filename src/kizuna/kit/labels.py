@@ -1,11 +1,13 @@
-"""How platform and category keys read to a person, in English and Japanese.
+"""How platform, category and audit action keys read to a person, in English and Japanese.
 
-Keys stay lowercase ASCII in the database and the API (``instagram``, ``skincare``); pages show these labels. A key
-not listed here (a regional platform or a category a team invented) is shown as it was entered, so adding one
-needs no code change.
+Keys stay lowercase ASCII in the database and the API (``instagram``, ``skincare``, ``deal.offer_accepted``); pages
+show these labels. A platform or category not listed here (a regional platform or a category a team invented) is
+shown as it was entered, so adding one needs no code change.
 """
 
 from __future__ import annotations
+
+from kizuna.web.i18n import gettext
 
 #: key -> (English, Japanese). Brand names keep their own spelling in both languages.
 PLATFORMS: dict[str, tuple[str, str]] = {
@@ -81,3 +83,132 @@ def platform_label(key: object, locale: str = "en") -> str:
 
 def category_label(key: object, locale: str = "en") -> str:
     return _label(CATEGORIES, key, locale)
+
+
+#: audit action code -> what happened, in English. The Japanese is in ``web/locale/ja/LC_MESSAGES/audit.po``
+#: (msgid = the English). Whole phrases, because catalogs are merged and a short msgid ("Updated") would share
+#: one translation with every other screen. Codes that nothing writes any more keep their label: old rows stay
+#: in the log. ``tests/test_labels.py`` fails when code in ``src/`` writes an action without a label here.
+AUDIT_ACTIONS: dict[str, str] = {
+    # people and workspaces
+    "user.created": "Created a user account",
+    "user.login": "Signed in to Kizuna",
+    "user.logout": "Signed out of Kizuna",
+    "user.profile_updated": "Updated their own profile",
+    "user.password_changed": "Changed their own password",
+    "workspace.created": "Created the workspace",
+    "workspace.updated": "Changed the workspace settings",
+    "workspace.tier_scheme": "Changed the workspace tier scheme",
+    "member.added": "Added a workspace member",
+    "member.role_changed": "Changed a workspace member's role",
+    "member.removed": "Removed a workspace member",
+    "invitation.created": "Invited someone to the workspace",
+    "invitation.revoked": "Revoked a workspace invitation",
+    "api_token.created": "Created an API token",
+    "api_token.revoked": "Revoked an API token",
+    "connector.credentials_saved": "Saved data connector credentials",
+    "connector.credentials_deleted": "Deleted data connector credentials",
+    "brand_safety.category_saved": "Saved a brand safety category",
+    "brand_safety.category_deleted": "Deleted a brand safety category",
+    # influencers and lists
+    "influencer.create": "Added an influencer",
+    "influencer.update": "Edited an influencer's details",
+    "influencer.delete": "Deleted an influencer",
+    "influencer.account_add": "Added a social account to an influencer",
+    "influencer.account_update": "Updated an influencer's social account",
+    "influencer.account_remove": "Removed a social account from an influencer",
+    "influencer.manager": "Set an influencer's manager or agency",
+    "influencer.tag": "Tagged an influencer",
+    "influencer.untag": "Removed a tag from an influencer",
+    "influencer.merge": "Merged duplicate influencers",
+    "influencer.merged_away": "Merged an influencer into another profile",
+    "influencer.export": "Exported influencers",
+    "influencer.import": "Imported influencers",
+    "influencer.bulk_upsert": "Imported influencers through the API",
+    "influencer.import_upload": "Uploaded a file of influencers to import",
+    "influencer.import_queued": "Started an influencer import",
+    "influencer_list.create": "Created an influencer list",
+    "influencer_list.update": "Edited an influencer list",
+    "influencer_list.delete": "Deleted an influencer list",
+    "influencer_list.add": "Added influencers to a list",
+    "influencer_list.remove": "Removed influencers from a list",
+    "audience_quality.override": "Overrode an audience quality score",
+    "audience_quality.override_cleared": "Cleared an audience quality override",
+    "audience_quality.sample_added": "Uploaded a follower sample",
+    # campaigns, tracking and sales
+    "campaign.create": "Created a campaign",
+    "campaign.update": "Edited a campaign",
+    "campaign.shortlist": "Added an influencer to a campaign shortlist",
+    "campaign.post_registered": "Registered a live campaign post",
+    "campaign.share_created": "Created a client share link for a campaign",
+    "campaign.share_revoked": "Revoked a client share link for a campaign",
+    "tracking.link_created": "Created a tracking link",
+    "tracking.link_toggled": "Switched a tracking link on or off",
+    "tracking.domains": "Changed the allowed link domains",
+    "tracking.codes_batch": "Generated single-use promo codes",
+    "tracking.codes_imported": "Imported existing promo codes",
+    "tracking.orders_imported": "Imported orders from a CSV file",
+    "tracking.shop_connected": "Connected a Shopify store",
+    "tracking.webhook_created": "Created a signed order webhook",
+    # outreach
+    "outreach.mailbox_created": "Added an outreach mailbox",
+    "outreach.mailbox_updated": "Changed an outreach mailbox",
+    "outreach.template_saved": "Saved an outreach template",
+    "outreach.sequence_created": "Created an outreach sequence",
+    "outreach.sequence_versioned": "Edited an outreach sequence",
+    "outreach.sequence_status": "Archived or restored an outreach sequence",
+    "outreach.enrolled": "Enrolled influencers in an outreach sequence",
+    "outreach.enrollment_stopped": "Stopped an influencer's outreach sequence",
+    "outreach.resumed": "Resumed an influencer's outreach sequence",
+    "outreach.stage_changed": "Moved an influencer to another outreach stage",
+    "outreach.task_done": "Completed a manual outreach task",
+    "outreach.task_skipped": "Skipped a manual outreach task",
+    "outreach.reply_queued": "Wrote a reply in an outreach conversation",
+    "outreach.uncertain_resolved": "Settled whether an uncertain e-mail was sent",
+    "outreach.suppressed": "Added an address to the do-not-contact list",
+    "outreach.unsubscribed": "A recipient unsubscribed from outreach e-mail",
+    # deals, agreements and payments
+    "deal.created": "Opened a deal with an influencer",
+    "deal.offer_proposed": "Proposed the terms of a deal",
+    "deal.offer_countered": "Sent a counter-offer on a deal",
+    "deal.offer_accepted": "Accepted an offer on a deal",
+    "deal.offer_declined": "Declined an offer on a deal",
+    "deal.cancelled": "Cancelled a deal",
+    "agreement.issued": "Issued a deal agreement",
+    "agreement.accepted": "Accepted a deal agreement",
+    "portal.link_issued": "Issued a creator portal link",
+    "portal.link_revoked": "Revoked a creator portal link",
+    "payee.saved": "Saved an influencer's payment details",
+    "payment.paid": "Recorded a payment to an influencer",
+    "payment.overdue": "Flagged an overdue payment to an influencer",
+    # briefs and content
+    "brief.saved": "Saved a campaign brief",
+    "brief.asset_uploaded": "Uploaded a file to a campaign brief",
+    "content.draft_submitted": "Submitted a content draft",
+    "content.commented": "Commented on a content draft",
+    "content.changes_requested": "Asked for changes to a content draft",
+    "content.media_disclosure_verified": "Checked the spoken and on-screen ad disclosure",
+    "content.approved": "Approved a piece of content",
+    "content.scheduled": "Scheduled a piece of content",
+    "content.published": "Recorded a piece of content as published",
+    "content.reuse_registered": "Registered a brand reuse of content",
+    "content.deadline_reminder": "Sent a content deadline reminder",
+}
+
+
+def audit_action_label(code: object, locale: str = "en") -> str:
+    """What an audit row's action code means, in ``locale``.
+
+    A code without a label (one a newer version wrote, or a typo in old data) reads as its words instead of
+    failing the page: ``tracking.links_archived`` becomes "Tracking: links archived".
+    """
+    text = "" if code is None else str(code).strip()
+    english = AUDIT_ACTIONS.get(text)
+    if english is not None:
+        return gettext(english, locale)
+    scope, _dot, rest = text.partition(".")
+    words = [part.replace("_", " ").strip() for part in (scope, rest) if part.replace("_", " ").strip()]
+    if not words:
+        return text
+    readable = ": ".join(words)
+    return readable[:1].upper() + readable[1:]

@@ -11,7 +11,8 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from kizuna.kit.labels import category_label, platform_label
+from kizuna.kit import notices
+from kizuna.kit.labels import audit_action_label, category_label, platform_label
 from kizuna.kit.money import format_money
 from kizuna.kit.numbers import format_compact, format_percent
 from kizuna.kit.time import to_zone
@@ -123,6 +124,8 @@ def _build_env() -> Environment:
         date=_fmt_date,
         platform=lambda key: platform_label(key, i18n.current_locale()),
         category=lambda key: category_label(key, i18n.current_locale()),
+        audit_action=lambda code: audit_action_label(code, i18n.current_locale()),
+        notice_lines=lambda message: notices.lines(message, i18n.current_locale()),
     )
     env.globals.update(nav_items=nav_items)
     return env
