@@ -5,7 +5,6 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import logging
-import pkgutil
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from contextlib import asynccontextmanager
 from typing import Any
@@ -20,6 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 import kizuna
 from kizuna.config import get_settings
 from kizuna.errors import KizunaError, NotAuthenticated, PayloadTooLarge
+from kizuna.kit.modules import domain_modules
 from kizuna.web import i18n
 from kizuna.web.auth import is_api
 from kizuna.web.templating import STATIC_DIR, env, register_sections
@@ -230,18 +230,6 @@ def _install_error_handlers(app: FastAPI) -> None:
         return _error_response(request, 500, "internal_error", "Something went wrong on our side.")
 
 
-def domain_modules(name: str) -> list[str]:
-    """``kizuna.<domain>.<name>`` for every domain package that has such a module, in a stable order."""
-    found = []
-    for mod in sorted(pkgutil.iter_modules(kizuna.__path__), key=lambda m: m.name):
-        if not mod.ispkg:
-            continue
-        full = f"kizuna.{mod.name}.{name}"
-        if importlib.util.find_spec(full) is not None:
-            found.append(full)
-    return found
-
-
 def all_router_modules() -> list[str]:
     names = ["kizuna.accounts.pages", "kizuna.accounts.endpoints"]
     for kind in ("endpoints", "pages"):
@@ -251,6 +239,9 @@ def all_router_modules() -> list[str]:
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    from kizuna.accounts.passwords import dummy_hash
+
+    dummy_hash()  # made before the first sign-in, so an unknown e-mail never takes longer than a known one
     consumer = None
     if app.state.embedded_worker:
         from kizuna.worker.consumer import start_embedded

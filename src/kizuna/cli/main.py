@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from kizuna.cli.messages import error_line, use_cli_locale
+from kizuna.cli.messages import cli_locale, error_line, use_cli_locale
 from kizuna.errors import KizunaError
 from kizuna.web.i18n import _
 
@@ -206,7 +206,7 @@ def demo(
 
 
 def _register_domain_commands() -> None:
-    from kizuna.app import domain_modules
+    from kizuna.kit.modules import domain_modules
 
     for module_name in domain_modules("cli"):
         if module_name == "kizuna.cli.cli":
@@ -221,8 +221,11 @@ _register_domain_commands()
 
 
 def main() -> None:
+    from kizuna.cli.help import localized_command
+
+    command = localized_command(app, cli_locale())
     try:
-        app()
+        command()
     except KizunaError as exc:
         err_console.print(error_line(exc.code, exc.message), soft_wrap=True)
         sys.exit(2)

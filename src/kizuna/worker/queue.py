@@ -45,7 +45,7 @@ def defer(task: Any, *args: Any, **kwargs: Any) -> None:
 
 def load_all_tasks() -> list[str]:
     """Import every ``kizuna.<domain>.tasks`` module so the consumer knows every task and schedule."""
-    from kizuna.app import domain_modules
+    from kizuna.kit.modules import domain_modules
 
     modules = domain_modules("tasks")
     for name in modules:
