@@ -278,6 +278,7 @@ def test_tricky_cells_give_the_same_result(
     # small batches on both paths, so that chunk boundaries (grouping, duplicates, lookups) are crossed often
     monkeypatch.setattr(importer, "BATCH", 37)
     monkeypatch.setattr(columnar, "CHUNK", 37)
+    monkeypatch.setattr(columnar, "BLOCK", 5 + seed)  # and chunks validated in blocks
     path = tmp_path / "tricky.csv"
     mapping = _tricky_csv(path, seed, 400)
     slow, _fast = _compare(pair, path, mapping=mapping)
@@ -444,6 +445,188 @@ def test_is_missing_shortcuts_agree_with_the_definition() -> None:
         assert is_missing(v) == _reference_is_missing(v), repr(v)
 
 
+def test_not_marker_chars_survive_every_normalisation() -> None:
+    """Why a text with a character of NOT_MARKER_CHARS is never missing: the character is its own NFKC form, a
+    starter that never composes with what precedes it, and whatever it composes with what follows (a
+    precomposed letter) is still no marker character in any case; nor is it whitespace that strip() removes."""
+    import unicodedata
+
+    from kizuna.kit.numbers import _MARKER_CHARS, NOT_MARKER_CHARS
+
+    seconds = {chr(c) for c in (*range(0x1161, 0x1176), *range(0x11A8, 0x11C3))}  # Hangul V and T jamo
+    composites_of: dict[str, list[str]] = {}
+    for cp in range(0x110000):
+        d = unicodedata.decomposition(chr(cp))
+        if d and not d.startswith("<"):
+            parts = [chr(int(x, 16)) for x in d.split()]
+            seconds.update(parts[1:])
+            full = unicodedata.normalize("NFD", chr(cp))
+            composites_of.setdefault(full[0], []).append(chr(cp))
+    assert "a" in composites_of and "か" in composites_of  # the table is built as meant
+    for ch in NOT_MARKER_CHARS:
+        assert unicodedata.normalize("NFKC", ch) == ch, repr(ch)
+        assert unicodedata.combining(ch) == 0, repr(ch)
+        assert ch not in seconds, repr(ch)
+        for c in (ch, *composites_of.get(ch, [])):
+            assert c.strip() == c, repr(c)
+            assert not set(c.lower()) <= _MARKER_CHARS, repr(c)
+    assert {"@", "Z", "k", "1", "み", "村", "한"} <= NOT_MARKER_CHARS
+    assert not (set("NnAa/-#?0 不明なしー－人件回") & NOT_MARKER_CHARS)
+
+
+def test_text_with_a_not_marker_char_is_never_missing() -> None:
+    from kizuna.kit.numbers import NOT_MARKER_CHARS
+
+    rnd = random.Random(5)
+    alphabet = (
+        "".join(sorted({c for m in MISSING for c in m}))
+        + " 人件回ＡＮａｎ／－ー—\u3000\u00a0ｖxé'kZ@村み\u3099"
+    )
+    samples = list(MISSING) + [m.upper() for m in MISSING] + ["Zoe", "みずき", "ｎ／ａ", "か\u3099"]
+    samples += ["".join(rnd.choice(alphabet) for _ in range(rnd.randrange(1, 8))) for _ in range(20000)]
+    for v in samples:
+        if not NOT_MARKER_CHARS.isdisjoint(v):
+            assert not _reference_is_missing(v) and not importer._missing(v), repr(v)
+
+
+def test_csv_rows_skip_exactly_the_blank_rows(tmp_path: Path) -> None:
+    """rows() decides most rows on their first cell; the rows it keeps are those _blank() keeps."""
+    rnd = random.Random(12)
+    pool = [
+        "",
+        " ",
+        "N/A",
+        "ｎ／ａ",
+        "—",
+        "\u3000",
+        "Zoe",
+        "x",
+        "0",
+        "不明",
+        "みずき",
+        "-",
+        "#N/A",
+        "followers",
+    ]
+    path = tmp_path / "blank.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["name", "handle", "followers"])
+        for _ in range(3000):
+            w.writerow([rnd.choice(pool) for _ in range(rnd.randrange(0, 4))])
+    with path.open(encoding="utf-8", newline="") as fh:
+        records = list(enumerate(csv.reader(fh), start=1))[1:]
+    expected = [(n, row) for n, row in records if row and not sources._blank(row)]
+    got = list(sources.csv_table(path, path.stat().st_size).rows())
+    assert got == expected
+    assert 100 < len(got) < len(records)
+
+
+def _rows_of(path: Path, **open_kw: Any) -> tuple[columnar.Plan, list[tuple[int, list[object]]]]:
+    src = importer.open_source(path, **open_kw)
+    assert src.table is not None
+    return columnar.Plan.of(src.headers, dict(src.mapping), src.platform), list(src.table.rows())
+
+
+def _assert_rows_agree(plan: columnar.Plan, rows: list[tuple[int, list[object]]], size: int) -> None:
+    """Every row of every chunk: the columnar result is exactly what validate() gives for the row."""
+    validator = columnar.ChunkValidator(plan)
+    for start in range(0, len(rows), size):
+        chunk = rows[start : start + size]
+        checked = validator.validate(chunk)
+        at = {n: k for k, n in enumerate(checked.valid.row)}
+        rejected = iter(checked.rejected)
+        for number, raw in chunk:
+            expected = importer.validate(number, plan.record(raw))
+            if isinstance(expected, list):
+                assert number not in at and next(rejected) == expected, number
+            else:
+                got = checked.valid.row_data(at[number])
+                assert got == expected, number
+                assert type(got.account["avg_likes"]) is type(expected.account["avg_likes"]), number
+        assert next(rejected, None) is None
+
+
+@pytest.mark.parametrize(("seed", "plain"), [(21, 0.5), (22, 0.95), (23, 1.0)])
+@pytest.mark.parametrize("block", [1000, 7])
+def test_chunk_validator_agrees_with_validate_row_by_row(
+    tmp_path: Path, seed: int, plain: float, block: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No database: each row's columnar outcome against the per-row validator, in chunk sizes where whole
+    columns take the fast paths (plain digits, plain e-mail addresses, names and handles that fit), and with
+    chunks validated in blocks."""
+    monkeypatch.setattr(columnar, "BLOCK", block)
+    path = tmp_path / "rows.csv"
+    mapping = _tricky_csv(path, seed, 600, plain=plain)
+    plan, rows = _rows_of(path, mapping=mapping)
+    for size in (3, 40, 600):
+        _assert_rows_agree(plan, rows, size)
+
+
+def test_synthetic_rows_agree_with_validate(tmp_path: Path) -> None:
+    from kizuna.synthetic import generate, write_csv
+
+    path = tmp_path / "synthetic.csv"
+    write_csv(path, generate(9, 400, posts_per_account=0, snapshot_weeks=0, audience=False))
+    plan, rows = _rows_of(path)
+    for size in (50, 5000):
+        _assert_rows_agree(plan, rows, size)
+
+
+@pytest.mark.parametrize("parse", [importer._count, importer._decimal])
+def test_digit_columns_agree_with_the_cell_rule(parse: Callable[[object], Any]) -> None:
+    """Columns of plain digits are parsed in one go (JSON); the values are what the per-cell rule gives."""
+    conv = int if parse is importer._count else float
+
+    def one(c: object) -> Any:
+        if isinstance(c, str) and c.__class__ is str and c.isdigit() and c.isascii():
+            return conv(c)
+        return columnar._cell(c, parse)
+
+    columns: list[list[Any]] = [
+        ["1", "22", "0"],
+        ["1", "", "0", ""],
+        ["007", "12"],
+        ["9" * 400, "1"],
+        ["12345678901234567890123", "9007199254740993"],
+        ["1", "x"],
+        ["1", None],
+        ["", ""],
+        ["1", "１"],
+        ["1", " 2"],
+        [],
+    ]
+    if parse is importer._decimal:
+        columns += [["9" * 5000, "1"], ["", "1" * 5000]]  # float() reads any length, int() does not
+    for col in columns:
+        got, slow = columnar._column(col, parse, None)
+        expected = [one(c) for c in col]
+        assert got == expected and [type(v) for v in got] == [type(v) for v in expected], col
+        assert slow == any(v is columnar.SLOW for v in got), col
+
+
+def test_plain_email_columns_agree_with_split_emails() -> None:
+    pool = [
+        "a@example.com", " B@Example.COM ", "", "  ", "a@b", "a@@b.co", "a@b.co, c@d.co", "x|y@z.co", "山@example.jp",
+        "a@b.co\nc@d.co", "N/A", "a b@c.co", "a@b.c;", "@b.co", "a@.co", "a@b.", "a@b..co", "\u3000a@b.co",
+        "a\t@b.co", "a@b.co\n",
+    ]  # fmt: skip
+    rnd = random.Random(8)
+    columns = [[c] for c in pool] + [
+        [rnd.choice(pool) for _ in range(rnd.randrange(1, 6))] for _ in range(3000)
+    ]
+    fast = 0
+    memo = columnar._Memo()  # shared with the general path, as in a file
+    for col in columns:
+        expected = [columnar._split_emails((c,)) for c in col]
+        got = columnar._plain_emails(col)
+        if got is not None:
+            fast += 1
+            assert got == expected, col
+        assert columnar._list_cells([col], columnar._split_emails, memo)[0] == expected, col
+    assert fast > 100
+
+
 @pytest.mark.parametrize(
     ("parse", "values"),
     [
@@ -473,11 +656,16 @@ def test_cell_rules_accept_only_what_the_row_validator_accepts(
 # --- the second process --------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("seed", [4])
+@pytest.mark.parametrize(("seed", "block"), [(4, 1000), (5, 6)])
 def test_reading_process_gives_the_same_result(
-    pair: tuple[dict[str, Any], dict[str, Any]], tmp_path: Path, seed: int, monkeypatch: pytest.MonkeyPatch
+    pair: tuple[dict[str, Any], dict[str, Any]],
+    tmp_path: Path,
+    seed: int,
+    block: int,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(columnar, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(columnar, "BLOCK", block)  # the (forked) reader validates each chunk in blocks
     monkeypatch.setattr(importer, "BATCH", 41)
     monkeypatch.setattr(columnar, "CHUNK", 41)
     path = tmp_path / "tricky.csv"
@@ -654,3 +842,82 @@ def test_reading_process_is_spawned_when_other_threads_run(
         stop.set()
         other.join()
     assert methods == ["spawn"]
+
+
+def test_constant_literals_store_exactly_what_binding_stores() -> None:
+    lit = columnar._constant_literal
+    assert lit([None, None, None], 3) == "NULL"
+    assert lit([7, 7], 2) == "7"
+    assert lit(["O'Fallon"] * 3, 3) == "'O''Fallon'"
+    assert lit(["まい"] * 2, 2) == "'まい'"
+    # never a literal: mixed classes that compare equal, floats, text with NUL, integers past 64 bits, varying
+    assert lit([1, 1.0, True], 3) is None
+    assert lit([1.5, 1.5], 2) is None
+    assert lit(["a\x00b"] * 2, 2) is None
+    assert lit([2**63] * 2, 2) is None
+    assert lit([-(2**63)] * 2, 2) == str(-(2**63))
+    assert lit(["a", "b"], 2) is None
+    assert lit([], 0) is None
+
+
+def test_columns_with_one_value_in_every_row_are_stored_the_same(
+    pair: tuple[dict[str, Any], dict[str, Any]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every row shares its city, bio, manager, follower count and engagement rate: those columns become literals
+    in the columnar path's statements (quotes, Japanese text, an integer; the rate stays bound), and the stored
+    rows are exactly the per-row path's, snapshots included."""
+    monkeypatch.setattr(columnar, "CHUNK", 7)
+    path = tmp_path / "same.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["name", "platform", "handle", "followers", "engagement_rate", "city", "bio", "manager"])
+        for i in range(30):
+            w.writerow(
+                [
+                    f"Creator {i}",
+                    "instagram",
+                    f"@same_{i}",
+                    "12000",
+                    "3.5%",
+                    "O'Fallon",
+                    "美容'と\"旅",
+                    "Agency 'K'",
+                ]
+            )
+    _slow, fast = _compare(pair, path)
+    assert fast.imported == 30
+    with unit_of_work() as uow:
+        bind_workspace(uow.session, pair[1]["workspace_id"])
+        accounts = list(uow.session.execute(select(SocialAccount)).scalars())
+        assert {(a.followers, a.engagement_rate) for a in accounts} == {(12000, 0.035)}
+        infs = list(uow.session.execute(select(Influencer)).scalars())
+        assert {(i.city, i.bio) for i in infs} == {("O'Fallon", "美容'と\"旅")}
+        snaps = list(uow.session.execute(select(MetricSnapshot)).scalars())
+        assert sorted(s.social_account_id for s in snaps) == sorted(a.id for a in accounts)
+        assert {s.captured_at for s in snaps} == {a.last_refreshed_at for a in accounts}
+
+
+def test_snapshots_are_copied_only_from_this_imports_accounts(
+    pair: tuple[dict[str, Any], dict[str, Any]], tmp_path: Path
+) -> None:
+    """The database copies first snapshots from the account rows a chunk inserted: accounts without any count get
+    none, and another workspace's accounts (imported in between) never get one here."""
+    path = tmp_path / "counts.csv"
+    path.write_text(
+        "name,platform,handle,followers,following\nA,instagram,@a,100,\nB,instagram,@b,,\nC,tiktok,@c,,5\n",
+        encoding="utf-8",
+    )
+    _compare(pair, path)
+    with unit_of_work() as uow:
+        s = uow.session
+        for ws in pair:
+            bind_workspace(s, ws["workspace_id"])
+            rows = s.execute(
+                select(SocialAccount.handle_key, MetricSnapshot.followers, MetricSnapshot.following).join(
+                    MetricSnapshot, MetricSnapshot.social_account_id == SocialAccount.id
+                )
+            ).all()
+            assert sorted(rows) == [("a", 100, None), ("c", None, 5)]
+            assert all(
+                x.workspace_id == ws["workspace_id"] for x in s.execute(select(MetricSnapshot)).scalars()
+            )

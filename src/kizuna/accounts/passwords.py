@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
@@ -20,5 +22,8 @@ def verify_password(password_hash: str, password: str) -> bool:
         return False
 
 
-# A fixed hash to verify against when the e-mail is unknown, so timing does not reveal which accounts exist.
-DUMMY_HASH = hash_password("kizuna-timing-equaliser")
+@functools.cache
+def dummy_hash() -> str:
+    """A fixed hash to verify against when the e-mail is unknown, so timing does not reveal which accounts exist.
+    Made on first use (an argon2 hash costs about 0.1 s, which every command and worker paid at start-up)."""
+    return hash_password("kizuna-timing-equaliser")

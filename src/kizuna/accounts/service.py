@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kizuna.accounts.audit import record
-from kizuna.accounts.passwords import DUMMY_HASH, MIN_LENGTH, hash_password, verify_password
+from kizuna.accounts.passwords import MIN_LENGTH, dummy_hash, hash_password, verify_password
 from kizuna.config import get_settings
 from kizuna.db import unit_of_work
 from kizuna.errors import (
@@ -99,7 +99,7 @@ def authenticate(session: Session, *, email: str, password: str, ip: str | None 
     keys = _rate_keys(email, ip)
     _check_rate(session, keys)
     user = session.execute(select(User).where(User.email == email.strip().lower())).scalar_one_or_none()
-    ok = verify_password(user.password_hash if user else DUMMY_HASH, password)
+    ok = verify_password(user.password_hash if user else dummy_hash(), password)
     if not ok or user is None or not user.is_active:
         # The request's own transaction rolls back on an error; the failure must still count.
         with unit_of_work(session.get_bind()) as uow:  # type: ignore[arg-type]

@@ -7,7 +7,8 @@ same work a chunk at a time, column by column:
 1. The chunk's rows are transposed into columns, and every mapped column is parsed with a list comprehension and a
    per-column memo (a country, a platform, "4.27%" or a category list is parsed once per distinct text, not once
    per row). Each cell ends up as a value, :data:`ABSENT` (empty or a missing marker such as "N/A") or
-   :data:`SLOW`.
+   :data:`SLOW`. This is done a block of :data:`BLOCK` rows at a time (every rule is row by row, so the chunk's
+   result is its blocks' results in order; a block's cells stay in the CPU cache through all the column passes).
 2. :data:`SLOW` means "not the common case": a cell the fast rules do not accept (an unparseable number, an unknown
    country, a bad e-mail, an XLSX cell that is not text, a row with extra cells...). Such a row is handed, whole,
    to the per-row :func:`~kizuna.influencers.importer.validate`, and its outcome (a :class:`RowData` or its row
@@ -31,10 +32,12 @@ import contextlib
 import functools
 import gc
 import itertools
+import json
 import multiprocessing
 import operator
 import os
 import pickle
+import re
 import threading
 from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, fields
@@ -67,7 +70,7 @@ from kizuna.influencers.importer import (
 )
 from kizuna.influencers.sources import ImportFileError
 from kizuna.influencers.tiers import tiers_for_scheme
-from kizuna.kit.numbers import MISSING, NumberFormatError, is_missing
+from kizuna.kit.numbers import MISSING, NOT_MARKER_CHARS, NumberFormatError, is_missing
 from kizuna.models.audience_profile import AudienceProfile
 from kizuna.models.base import JsonType
 from kizuna.models.influencer import Influencer
@@ -81,6 +84,10 @@ CHUNK = 20_000
 LOOKUP_SLICE = 5_000
 #: A per-column memo is dropped when it grows past this many distinct cells (names, bios, e-mails).
 MEMO_LIMIT = 50_000
+#: Rows validated at a time inside a chunk: every column pass over a block finds its cells still in the CPU cache
+#: (a whole chunk's cells do not fit), and every rule is row by row, so the chunk's result is the blocks' results
+#: one after the other.
+BLOCK = 1_000
 
 
 class _Marker:
@@ -181,15 +188,48 @@ def _cell(c: object, parse: Callable[[str], Any]) -> Any:
         return SLOW
 
 
-def _text_column(col: Sequence[object], limit: int | None) -> list[Any]:
-    """``_cell(c, _text(limit))`` for every cell, as one loop (names, handles, URLs, bios: no memo helps)."""
+class _Memo(dict[object, Any]):
+    """A per-column memo of parsed cells; ``slow``: some value is SLOW."""
+
+    __slots__ = ("slow",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.slow = False
+
+    def parse(self, col: Sequence[object], parse: Callable[[Any], Any]) -> list[Any]:
+        """``parse(c)`` for every cell, each distinct cell parsed once while the memo stays small: one lookup of
+        every cell, then the cells not found yet."""
+        if len(self) > MEMO_LIMIT:
+            self.clear()
+            self.slow = False
+        out = list(map(self.get, col, itertools.repeat(_MISS)))
+        if _has(out, _MISS):
+            for k in itertools.compress(range(len(out)), map(operator.is_, out, itertools.repeat(_MISS))):
+                c = col[k]
+                v = self.get(c, _MISS)
+                if v is _MISS:
+                    v = self[c] = parse(c)
+                    if v is SLOW:
+                        self.slow = True
+                out[k] = v
+        return out
+
+
+def _text_column(col: Sequence[object], limit: int | None) -> tuple[list[Any], bool]:
+    """``_cell(c, _text(limit))`` for every cell, as one loop (names, handles, URLs, bios: no memo helps); and
+    whether a cell is SLOW."""
     out: list[Any] = []
     append = out.append
+    disjoint = NOT_MARKER_CHARS.isdisjoint  # a cell with one of these characters is no missing marker
+    slow = False
     for c in col:
         if c.__class__ is str:
             v: Any = c.strip().strip("'").strip()
             if not v or (
-                len(v) <= 16 and (v.replace(" ", "").lower() in MISSING if v.isascii() else is_missing(v))
+                len(v) <= 16
+                and disjoint(v)
+                and (v.replace(" ", "").lower() in MISSING if v.isascii() else is_missing(v))
             ):
                 v = ABSENT
             elif limit is not None and len(v) > limit:
@@ -199,44 +239,80 @@ def _text_column(col: Sequence[object], limit: int | None) -> list[Any]:
             append(ABSENT)
         else:
             append(SLOW)
-    return out
+            slow = True
+    return out, slow
 
 
-def _column(col: Sequence[object], parse: Callable[[str], Any], memo: dict[object, Any] | None) -> list[Any]:
-    if memo is None:
-        limit = _TEXT_LIMITS.get(parse, _MISS)
-        if limit is not _MISS:
-            return _text_column(col, limit)
-        if parse is _count or parse is _decimal:
-            # plain digits: exactly what _count/_decimal's own first test does (int(v) / float(v))
-            conv: Callable[[str], Any] = int if parse is _count else float
-            return [
-                conv(c) if c.__class__ is str and c.isdigit() and c.isascii() else _cell(c, parse)
-                for c in col
-            ]
-        return [_cell(c, parse) for c in col]
-    if len(memo) > MEMO_LIMIT:
-        memo.clear()
-    for c in set(col).difference(memo):
-        memo[c] = _cell(c, parse)
-    return list(map(memo.__getitem__, col))
+def _digit_cells(col: Sequence[object], conv: Callable[[str], Any]) -> list[Any] | None:
+    """A column of plain ASCII digit strings (empty cells allowed) as ``conv(c)`` / ABSENT, or None if any cell is
+    something else. One JSON array parse instead of one int() per cell."""
+    texts: Sequence[str] = col  # type: ignore[assignment]
+    try:
+        joined = "".join(texts)
+    except TypeError:  # a cell that is not text: None (a short row), or an XLSX/JSON number
+        return None
+    if not (joined.isdigit() and joined.isascii()):
+        return None  # some cell has another character (or every cell is empty)
+    full = all(texts)
+    try:
+        values: list[Any] = json.loads("[" + ",".join(texts if full else [c or "null" for c in texts]) + "]")
+    except ValueError:  # leading zeros ("007"), or more digits than an int may have: conv() decides
+        values = [conv(c) if c else None for c in texts]
+    else:
+        if conv is float:
+            try:
+                values = [None if v is None else float(v) for v in values]
+            except OverflowError:  # float("1" * 400) is inf, float(int) raises
+                values = [float(c) if c else None for c in texts]
+    if not full:
+        values = [ABSENT if v is None else v for v in values]
+    return values
+
+
+def _column(col: Sequence[object], parse: Callable[[str], Any], memo: _Memo | None) -> tuple[list[Any], bool]:
+    """A column's values (value, ABSENT or SLOW per cell) and whether any is SLOW."""
+    if memo is not None:
+        out = memo.parse(col, functools.partial(_cell, parse=parse))
+        return out, memo.slow
+    limit = _TEXT_LIMITS.get(parse, _MISS)
+    if limit is not _MISS:
+        return _text_column(col, limit)
+    if parse is _count or parse is _decimal:
+        # plain digits: exactly what _count/_decimal's own first test does (int(v) / float(v))
+        conv: Callable[[str], Any] = int if parse is _count else float
+        digits = _digit_cells(col, conv)
+        if digits is not None:
+            return digits, False
+        values = [
+            conv(c) if c.__class__ is str and c.isdigit() and c.isascii() else _cell(c, parse) for c in col
+        ]
+    else:
+        values = [_cell(c, parse) for c in col]
+    return values, _has(values, SLOW)
 
 
 def _list_cells(
-    cols: Sequence[Sequence[object]], split: Callable[[tuple[object, ...]], Any], memo: dict[object, Any]
-) -> list[Any]:
-    """List fields (categories, languages, tags, e-mails) from the raw cells of every mapped column."""
-    if len(memo) > MEMO_LIMIT:
-        memo.clear()
+    cols: Sequence[Sequence[object]], split: Callable[[tuple[object, ...]], Any], memo: _Memo
+) -> tuple[list[Any], bool]:
+    """List fields (categories, languages, tags, e-mails) from the raw cells of every mapped column, and whether
+    any is SLOW."""
+    if split is _split_emails and len(cols) == 1:
+        emails = _plain_emails(cols[0])
+        if emails is not None:
+            return emails, False
     if len(cols) > 1:
-        keys: Sequence[Any] = list(zip(*cols, strict=True))
-        for k in set(keys).difference(memo):
-            memo[k] = split(k)
+        out = memo.parse(list(zip(*cols, strict=True)), split)
     else:
-        keys = cols[0]
-        for k in set(keys).difference(memo):
-            memo[k] = split((k,))
-    return list(map(memo.__getitem__, keys))
+        out = memo.parse(cols[0], _one_cell(split))
+    return out, memo.slow
+
+
+@functools.cache
+def _one_cell(split: Callable[[tuple[object, ...]], Any]) -> Callable[[object], Any]:
+    def one(c: object) -> Any:
+        return split((c,))
+
+    return one
 
 
 def _has(values: Sequence[Any], marker: Any) -> bool:
@@ -267,6 +343,29 @@ def _split_categories(cells: tuple[object, ...]) -> Any:
             if not _missing(cat) and cat not in categories:
                 categories.append(cat[:60])
     return categories
+
+
+_EMAIL_LINE = re.compile(_EMAIL.pattern, re.MULTILINE)
+
+
+def _plain_emails(col: Sequence[object]) -> list[Any] | None:
+    """``_split_emails((c,))`` for a column whose cells are all empty or one plain ASCII address (no "|"), or None.
+    One regex scan of the column joined by newlines (an address has no whitespace, so a match is one line). A
+    repeated address is one list object, as the general path's memo gives (a small dict, not the big memo)."""
+    try:
+        stripped = list(map(str.strip, col))  # type: ignore[arg-type]
+    except TypeError:  # a cell that is not text
+        return None
+    joined = "\n".join(stripped)
+    if not joined.isascii() or "|" in joined or joined.count("\n") != len(stripped) - 1:
+        return None
+    addresses = len(stripped) - stripped.count("")
+    if len(_EMAIL_LINE.findall(joined)) != addresses:
+        return None
+    lists = dict.fromkeys(stripped)
+    for e in lists:
+        lists[e] = [e.lower()] if e else []
+    return list(map(lists.__getitem__, stripped))
 
 
 def _splitter(limit: int) -> Callable[[tuple[object, ...]], Any]:
@@ -429,6 +528,17 @@ class Checked:
     rejected: list[list[RowError]]
     progress: float = 0.0
 
+    @staticmethod
+    def joined(parts: Sequence[Checked]) -> Checked:
+        """Consecutive blocks of rows validated one by one, as one chunk."""
+        if len(parts) == 1:
+            return parts[0]
+        columns: dict[str, list[Any]] = {}
+        for f in fields(Valid):
+            columns[f.name] = list(itertools.chain.from_iterable(getattr(p.valid, f.name) for p in parts))
+        rejected = [errors for p in parts for errors in p.rejected]
+        return Checked(Valid(**columns), sum(p.rows for p in parts), rejected)
+
     def count(self, result: ImportResult) -> None:
         """Add the chunk's rows and rejections to ``result`` (row errors capped as in the per-row path)."""
         result.rows += self.rows
@@ -478,41 +588,51 @@ class ChunkValidator:
 
     def __init__(self, plan: Plan) -> None:
         self.plan = plan
-        self.memos: dict[str, dict[object, Any]] = {f: {} for f in (*_FIELDS, *_LIST_FIELDS)}
+        self.memos: dict[str, _Memo] = {f: _Memo() for f in (*_FIELDS, *_LIST_FIELDS)}
 
     def _field(
         self, name: str, columns: dict[int, Sequence[object]], n: int, source: list[int] | None = None
-    ) -> list[Any]:
+    ) -> tuple[list[Any], bool]:
         """A field's values: the first column (in file order) whose cell is not empty or missing, as
-        ``first()`` and ``number()`` pick it; ``source`` receives that column's index per row."""
+        ``first()`` and ``number()`` pick it; ``source`` receives that column's index per row. Also whether a
+        value may be SLOW (False: certainly none is)."""
         idx = self.plan.by_field.get(name)
         if not idx:
-            return [ABSENT] * n
+            return [ABSENT] * n, False
         parse, memoise = _FIELDS[name]
         memo = self.memos[name] if memoise else None
-        out = _column(columns[idx[0]], parse, memo)
+        out, slow = _column(columns[idx[0]], parse, memo)
         if source is not None:
             source.extend([idx[0]] * n)
         for i in idx[1:]:
             if not _has(out, ABSENT):
                 break
-            more = _column(columns[i], parse, memo)
+            more, more_slow = _column(columns[i], parse, memo)
+            slow = slow or more_slow
             if source is not None:
                 for k, a in enumerate(out):
                     if a is ABSENT:
                         source[k] = i
             out = [b if a is ABSENT else a for a, b in zip(out, more, strict=True)]
-        return out
+        return out, slow
 
     def validate(self, chunk: list[tuple[int, list[object]]]) -> Checked:
         """Validate one chunk: the valid rows, and the row errors of each rejected row in file order."""
+        if len(chunk) <= BLOCK:
+            return self.validate_block(chunk)
+        return Checked.joined(
+            [self.validate_block(chunk[i : i + BLOCK]) for i in range(0, len(chunk), BLOCK)]
+        )
+
+    def validate_block(self, chunk: list[tuple[int, list[object]]]) -> Checked:
+        """:meth:`validate` for a block of at most :data:`BLOCK` rows."""
         plan = self.plan
         n = len(chunk)
         rejected: list[list[RowError]] = []
         width = plan.width
-        rows: list[Sequence[object]] = [r for _k, r in chunk]
+        rows: list[Sequence[object]] = list(map(_SECOND, chunk))
         slow = bytearray(n)
-        if any(len(r) != width for r in rows):
+        if n and set(map(len, rows)) != {width}:
             for k, r in enumerate(rows):
                 if len(r) < width:
                     rows[k] = [*r, *([None] * (width - len(r)))]
@@ -523,17 +643,23 @@ class ChunkValidator:
         mapped = sorted({i for i, _f in plan.cols})
         transposed = list(zip(*rows, strict=True)) if rows else []
         columns: dict[int, Sequence[object]] = {i: transposed[i] for i in mapped}
-        del transposed
+        del transposed, rows
         er_source: list[int] = []
-        get = {
-            name: self._field(name, columns, n, er_source if name == "engagement_rate" else None)
-            for name in _FIELDS
-        }
+        get: dict[str, list[Any]] = {}
+        scan: list[list[Any]] = []  # the value lists that may hold SLOW
+        for name in _FIELDS:
+            values, may_slow = self._field(name, columns, n, er_source if name == "engagement_rate" else None)
+            get[name] = values
+            if may_slow:
+                scan.append(values)
         lists: dict[str, list[Any] | None] = {}
         for name, split in _LIST_FIELDS.items():
             idx = plan.by_field.get(name)
             if idx:
-                lists[name] = _list_cells([columns[i] for i in idx], split, self.memos[name])
+                values, may_slow = _list_cells([columns[i] for i in idx], split, self.memos[name])
+                lists[name] = values
+                if may_slow:
+                    scan.append(values)
             else:
                 lists[name] = None
         # required cells and the file-level platform
@@ -541,117 +667,151 @@ class ChunkValidator:
         if _has(platform, ABSENT):
             fallback = plan.platform if "platform" not in plan.by_field and plan.platform else SLOW
             platform = [fallback if p is ABSENT else p for p in platform]
+            scan.append(platform)
         handle = get["handle"]
-        for values in (platform, handle, *get.values(), *(v for v in lists.values() if v is not None)):
-            if _has(values, SLOW) or (values is handle and _has(values, ABSENT)):
-                for k, v in enumerate(values):
-                    if v is SLOW or (values is handle and v is ABSENT):
-                        slow[k] = 1
-        for k, h in enumerate(handle):
-            if h.__class__ is str and len(h) > 200:
+        for values in scan:
+            if _has(values, SLOW):
+                for k in itertools.compress(range(n), map(operator.is_, values, itertools.repeat(SLOW))):
+                    slow[k] = 1
+        if _has(handle, ABSENT):
+            for k in itertools.compress(range(n), map(operator.is_, handle, itertools.repeat(ABSENT))):
                 slow[k] = 1
+        try:
+            too_long = bool(handle) and max(map(len, handle)) > 200
+        except TypeError:  # ABSENT or SLOW among them
+            too_long = True
+        if too_long:
+            for k, h in enumerate(handle):
+                if h.__class__ is str and len(h) > 200:
+                    slow[k] = 1
 
-        def nones(values: list[Any]) -> list[Any]:
-            return [None if v is ABSENT else v for v in values] if _has(values, ABSENT) else values
+        def nones(name: str) -> list[Any]:
+            values = get[name]
+            if name not in plan.by_field:
+                return [None] * n
+            return list(map(_NONE_FOR_ABSENT.get, values, values)) if _has(values, ABSENT) else values
+
+        def texts(name: str) -> list[Any]:
+            values = get[name]
+            if name not in plan.by_field:
+                return [""] * n
+            return list(map(_EMPTY_FOR_ABSENT.get, values, values)) if _has(values, ABSENT) else values
 
         def empty_lists(values: list[Any] | None) -> list[Any]:
-            return [[]] * n if values is None else [[] if v is SLOW else v for v in values]
+            if values is None:
+                return [[]] * n
+            return [[] if v is SLOW else v for v in values] if _has(values, SLOW) else values
 
-        names = nones(get["display_name"])
         out = Valid(
-            row=[k for k, _r in chunk],
+            row=list(map(_FIRST, chunk)),
             platform=platform,
             handle=handle,
-            handle_key=[
-                handle_key(p, h) if h.__class__ is str and p.__class__ is str else ""
-                for p, h in zip(platform, handle, strict=True)
-            ],
-            followers=nones(get["followers"]),
-            following=nones(get["following"]),
-            posts_count=nones(get["posts_count"]),
+            handle_key=_handle_keys(platform, handle),
+            followers=nones("followers"),
+            following=nones("following"),
+            posts_count=nones("posts_count"),
             avg_likes=[],
             avg_comments=[],
             avg_views=[],
             engagement_rate=[],
             engagement_definition=[],
-            verified=nones(get["verified"]),
-            account_created_at=nones(get["account_created_at"]),
-            url=nones(get["url"]),
-            external_id=nones(get["external_id"]),
-            display_name=[
-                (nm[:300] if nm.__class__ is str else (h.lstrip("@") if h.__class__ is str else "")) or h
-                for nm, h in zip(names, handle, strict=True)
-            ],
+            verified=nones("verified"),
+            account_created_at=nones("account_created_at"),
+            url=nones("url"),
+            external_id=nones("external_id"),
+            display_name=_display_names(get["display_name"], handle),
             emails=empty_lists(lists["email"]),
-            country=nones(get["country"]),
-            city=nones(get["city"]),
-            bio=["" if v is ABSENT else v for v in get["bio"]],
-            notes=["" if v is ABSENT else v for v in get["notes"]],
+            country=nones("country"),
+            city=nones("city"),
+            bio=texts("bio"),
+            notes=texts("notes"),
             languages=empty_lists(lists["language"]),
             categories=empty_lists(lists["category"]),
             tags=empty_lists(lists["tags"]),
             manager=[],
-            audience_country=nones(get["audience_country"]),
-            influencer_id=nones(get["influencer_id"]),
+            audience_country=nones("audience_country"),
+            influencer_id=nones("influencer_id"),
         )
-        for k, key in enumerate(out.handle_key):
-            if not key:
-                slow[k] = 1  # no handle, or one that is empty once "@" and a URL prefix are removed
+        if not all(out.handle_key):
+            for k, key in enumerate(out.handle_key):
+                if not key:
+                    slow[k] = 1  # no handle, or one that is empty once "@" and a URL prefix are removed
         self._derived(out, get, er_source, plan)
         # rows the fast rules did not accept: the per-row validator decides, in file order
         keep: list[int] | None = None
-        if any(slow):
-            keep = []
-            for k in range(n):
-                if not slow[k]:
-                    keep.append(k)
-                    continue
-                number, raw = chunk[k]
-                outcome = validate(number, plan.record(raw))
-                if isinstance(outcome, list):
-                    rejected.append(outcome)
-                else:
-                    out.set_row(k, outcome)
-                    keep.append(k)
-        valid = out if keep is None or len(keep) == n else out.take(keep)
+        dropped = bytearray(n)
+        for k in itertools.compress(range(n), slow):
+            number, raw = chunk[k]
+            outcome = validate(number, plan.record(raw))
+            if isinstance(outcome, list):
+                rejected.append(outcome)
+                dropped[k] = 1
+            else:
+                out.set_row(k, outcome)
+        if rejected:
+            keep = list(itertools.compress(range(n), map(operator.not_, dropped)))
+        valid = out if keep is None else out.take(keep)
         return Checked(valid, n, rejected)
 
     @staticmethod
     def _derived(out: Valid, get: dict[str, list[Any]], er_source: list[int], plan: Plan) -> None:
-        """Averages, engagement rate with its definition, and the manager: validate()'s rules, row by row on
-        already parsed values."""
-        labels = {i: plan.label(i) for i in plan.by_field.get("engagement_rate") or []}
-        definition_given = get["engagement_definition"]
-        from_averages = metrics.from_averages
-
-        def fl(v: Any) -> float | None:
-            return None if v is None or v is ABSENT or v is SLOW else float(v)
-
-        for k, (likes, comments, views, eng, er_imp, followers, platform) in enumerate(
-            zip(
-                get["avg_likes"],
-                get["avg_comments"],
-                get["avg_views"],
-                get["avg_engagement"],
-                get["engagement_rate"],
-                out.followers,
-                out.platform,
-                strict=True,
-            )
+        """Averages, engagement rate with its definition, and the manager: validate()'s rules on already parsed
+        values (``metrics.from_averages`` inlined, then its two fallbacks for the rows it leaves without a
+        rate)."""
+        n = len(out.followers)
+        likes, comments, views, eng = (
+            _floats(get[f], n) for f in ("avg_likes", "avg_comments", "avg_views", "avg_engagement")
+        )
+        if not all(map(operator.is_, eng, itertools.repeat(None))):
+            for k, (lk, cm, en) in enumerate(zip(likes, comments, eng, strict=True)):
+                if lk is not None and cm is None and en is not None:
+                    comments[k] = float(max(en - lk, 0))
+        followers, platform = out.followers, out.platform
+        video = metrics.VIDEO_PLATFORMS
+        er: list[float | None]
+        definition: list[str | None]
+        if (
+            not any(views)  # so never per view
+            and not _has(likes, None)
+            and not _has(comments, None)
+            and all(followers)  # no None, no 0
+            and not _has(followers, SLOW)
+            and not _has(platform, SLOW)
         ):
-            likes = None if likes is ABSENT or likes is SLOW else likes
-            comments = None if comments is ABSENT or comments is SLOW else comments
-            views = None if views is ABSENT or views is SLOW else views
-            eng = None if eng is ABSENT or eng is SLOW else eng
-            if likes is not None and comments is None and eng is not None:
-                comments = max(eng - likes, 0)
-            if platform.__class__ is not str or followers is SLOW:
-                er, definition = None, None  # a slow row: recomputed by validate()
-            else:
-                er, definition = from_averages(fl(likes), fl(comments), fl(views), followers, platform)
-                if er is None and eng is not None and followers:
-                    er, definition = round(float(eng) / followers, 6), "follower:average_counts"
-                if er is None and er_imp is not ABSENT and er_imp is not SLOW and er_imp is not None:
+            # every row takes from_averages' per-follower case
+            sums = map(operator.add, likes, comments)
+            er = list(map(round, map(operator.truediv, sums, followers), itertools.repeat(6)))
+            definition = [_PER_FOLLOWER] * n
+        else:
+            er, definition = [], []
+            er_append, def_append = er.append, definition.append
+            for lk, cm, vw, f, p in zip(likes, comments, views, followers, platform, strict=True):
+                if lk is None or cm is None or p.__class__ is not str or f is SLOW:
+                    er_append(None)  # from_averages gives no rate (or a slow row: recomputed by validate())
+                    def_append(None)
+                elif vw and p in video:
+                    er_append(round((lk + cm) / vw, 6))
+                    def_append(_PER_VIEW)
+                elif f:
+                    er_append(round((lk + cm) / f, 6))
+                    def_append(_PER_FOLLOWER)
+                else:
+                    er_append(None)
+                    def_append(None)
+        if _has(er, None):
+            labels = {i: plan.label(i) for i in plan.by_field.get("engagement_rate") or []}
+            definition_given = get["engagement_definition"]
+            imported = get["engagement_rate"]
+            for k in itertools.compress(range(n), map(operator.is_, er, itertools.repeat(None))):
+                f, p = followers[k], platform[k]
+                if p.__class__ is not str or f is SLOW:
+                    continue
+                en = eng[k]
+                if en is not None and f:
+                    er[k], definition[k] = round(float(en) / f, 6), _PER_FOLLOWER
+                    continue
+                er_imp = imported[k]
+                if er_imp is not ABSENT and er_imp is not SLOW and er_imp is not None:
                     column = labels[er_source[k]]
                     given = definition_given[k]
                     label = (
@@ -659,19 +819,73 @@ class ChunkValidator:
                         if given is not ABSENT and given is not SLOW and given.startswith("imported:")
                         else None
                     )
-                    er, definition = round(er_imp, 6), (label or f"imported:{column}")[:200]
-            out.avg_likes.append(fl(likes))
-            out.avg_comments.append(fl(comments))
-            out.avg_views.append(fl(views))
-            out.engagement_rate.append(er)
-            out.engagement_definition.append(definition)
-        for m, me in zip(get["manager"], get["manager_email"], strict=True):
-            m = None if m is ABSENT or m is SLOW else m
-            me = None if me is ABSENT or me is SLOW else me
-            if m is None and me is None:
-                out.manager.append(None)
-            else:
-                out.manager.append((m.strip()[:200] if m is not None else str(me), me))
+                    er[k], definition[k] = round(er_imp, 6), (label or f"imported:{column}")[:200]
+        out.avg_likes, out.avg_comments, out.avg_views = likes, comments, views
+        out.engagement_rate, out.engagement_definition = er, definition
+        managers, emails = get["manager"], get["manager_email"]
+        manager: list[tuple[str, str | None] | None] = [None] * n
+        if "manager" in plan.by_field or "manager_email" in plan.by_field:
+            managers = list(map(_NONE_FOR_MARKERS.get, managers, managers))
+            emails = list(map(_NONE_FOR_MARKERS.get, emails, emails))
+            given_any = map(
+                operator.or_,
+                map(operator.is_not, managers, itertools.repeat(None)),
+                map(operator.is_not, emails, itertools.repeat(None)),
+            )
+            for k in itertools.compress(range(n), given_any):
+                m, me = managers[k], emails[k]
+                manager[k] = (m.strip()[:200] if m is not None else str(me), me)
+        out.manager = manager
+
+
+_FIRST = operator.itemgetter(0)
+_SECOND = operator.itemgetter(1)
+_NONE_FOR_ABSENT: dict[Any, Any] = {ABSENT: None}
+_EMPTY_FOR_ABSENT: dict[Any, Any] = {ABSENT: ""}
+_NONE_FOR_MARKERS: dict[Any, Any] = {ABSENT: None, SLOW: None}
+_PER_VIEW = "view:average_counts"  # metrics.from_averages' definitions
+_PER_FOLLOWER = "follower:average_counts"
+
+
+def _floats(values: list[Any], n: int) -> list[float | None]:
+    """An average as validate() passes it on: None when absent or slow, else the float ``_decimal`` made (so
+    ``float(v)`` is ``v`` itself)."""
+    if _has(values, ABSENT) or _has(values, SLOW):
+        return list(map(_NONE_FOR_MARKERS.get, values, values))
+    return list(values)
+
+
+def _handle_keys(platform: list[Any], handle: list[Any]) -> list[str]:
+    """``handle_key`` of each row ("" where the platform or handle is not text: the row is slow anyway)."""
+    try:
+        joined = "".join(handle)
+    except TypeError:  # ABSENT or SLOW among them
+        joined = "/"
+    if joined.isascii() and "/" not in joined and " " not in joined:
+        # handle_key's own first case for every handle: strip (a no-op: cells come stripped), lstrip("@"), lower
+        keys = list(map(str.lower, map(str.lstrip, handle, itertools.repeat("@"))))
+        if not _has(platform, SLOW):
+            return keys
+        return ["" if p is SLOW else key for p, key in zip(platform, keys, strict=True)]
+    return [
+        handle_key(p, h) if h.__class__ is str and p.__class__ is str else ""
+        for p, h in zip(platform, handle, strict=True)
+    ]
+
+
+def _display_names(names: list[Any], handle: list[Any]) -> list[Any]:
+    """The name, cut to 300 characters, else the handle without "@"."""
+    try:
+        longest = max(map(len, names), default=0)
+    except TypeError:  # ABSENT or SLOW among them
+        longest = -1
+    if 0 <= longest <= 300:
+        return list(names)  # every name is non-empty text that fits
+    names = list(map(_NONE_FOR_ABSENT.get, names, names))
+    return [
+        (nm[:300] if nm.__class__ is str else (h.lstrip("@") if h.__class__ is str else "")) or h
+        for nm, h in zip(names, handle, strict=True)
+    ]
 
 
 # --- writing ---------------------------------------------------------------------------------------------------
@@ -756,15 +970,27 @@ def _insert(conn: Any, table: SATable, columns: dict[str, Any], n: int, *, ids: 
         type_ = table.c[name].type
         proc = type_._cached_bind_processor(dialect)
         if not isinstance(col, list):
-            processed.append(itertools.repeat(proc(col) if proc is not None and col is not None else col, n))
+            processed.append([proc(col) if proc is not None and col is not None else col] * n)
         elif proc is None:
             processed.append(col)
         else:
             processed.append(_process(col, proc, type_))
-    sql = f'INSERT INTO "{table.name}" ({", ".join(names)}) VALUES ({", ".join("?" for _ in names)})'
+    # a column with one value in every row (the workspace, "now", a column nothing in this file fills) is
+    # written as a literal in the statement instead of being bound again for every row
+    placeholders: list[str] = []
+    bound: list[Any] = []
+    for name, col in zip(names, processed, strict=True):
+        given = columns[name]
+        literal = _sql_literal(col[0]) if not isinstance(given, list) else _constant_literal(col, n)
+        if literal is None:
+            placeholders.append("?")
+            bound.append(col)
+        else:
+            placeholders.append(literal)
+    sql = f'INSERT INTO "{table.name}" ({", ".join(names)}) VALUES ({", ".join(placeholders)})'
     cursor = conn.connection.driver_connection.cursor()
     try:
-        rows_iter = zip(*processed, strict=False)
+        rows_iter = zip(*bound, strict=False) if bound else itertools.repeat((), n)
         if not ids:
             cursor.executemany(sql, rows_iter)
             return []
@@ -778,6 +1004,33 @@ def _insert(conn: Any, table: SATable, columns: dict[str, Any], n: int, *, ids: 
     finally:
         cursor.close()
     return list(range(first, first + n))
+
+
+def _sql_literal(value: Any) -> str | None:
+    """``value`` as an SQLite literal that stores exactly what binding it stores, or None when there is no such
+    literal here: NULL, integers, and text without NUL (quotes doubled). Floats are always bound: a decimal
+    literal is parsed by SQLite's own conversion, which is not guaranteed to round as the bound double is."""
+    if value is None:
+        return "NULL"
+    if value.__class__ is int and -(1 << 63) <= value < (1 << 63):
+        return str(value)
+    if value.__class__ is str and "\x00" not in value:
+        return "'" + value.replace("'", "''") + "'"
+    return None
+
+
+def _constant_literal(col: Any, n: int) -> str | None:
+    """The literal for a column that holds one value in all ``n`` rows (see :func:`_sql_literal`), else None."""
+    if not col:
+        return None
+    first = col[0]
+    literal = _sql_literal(first)
+    if literal is None or col.count(first) != n:
+        return None
+    # equal is not always enough: 1 == 1.0 == True (None and text equal only themselves here)
+    if first.__class__ is int and not all(map(operator.is_, map(type, col), itertools.repeat(int))):
+        return None
+    return literal
 
 
 def summary(
@@ -942,7 +1195,9 @@ class ColumnarWriter:
         followers, ers, cats = v.followers, v.engagement_rate, v.categories
         summaries: list[tuple[Any, ...]] = []
         emails_all: list[list[str]] = []
-        tier = self.tier
+        # every follower count of the chunk mapped to its tier once (a dict lookup per row, not a call)
+        tier_of: dict[int | None, str | None] = {f: self.tier(f) for f in set(followers)}
+        tier = tier_of.__getitem__
         for g, first in enumerate(groups):
             mem = members[g]
             if len(mem) == 1:
@@ -951,7 +1206,7 @@ class ColumnarWriter:
                 summaries.append(
                     (f, f, tier(f), ers[first] if f is not None else None, c[0][:60] if c else None)
                 )
-                emails_all.append(list(v.emails[first]))
+                emails_all.append(v.emails[first])  # not copied: nothing changes it
             else:
                 summaries.append(
                     summary([followers[k] for k in mem], [ers[k] for k in mem], cats[first], tier)
@@ -1024,33 +1279,17 @@ class ColumnarWriter:
                 "engagement_definition": v.engagement_definition,
                 "posts_per_week": None,
                 "follower_growth_30d": None,
-                "tier": [self.tier(f) for f in followers],
+                "tier": list(map(tier, followers)),
                 "last_refreshed_at": now,
             },
             n,
             ids=True,
         )
         result.influencer_ids.update(owners)
-        snap = [
-            k
-            for k, (a, b, c) in enumerate(zip(followers, v.following, v.posts_count, strict=True))
-            if a is not None or b is not None or c is not None
-        ]
-        if snap:
-            _insert(
-                conn,
-                _t(MetricSnapshot),
-                {
-                    "workspace_id": w.ws,
-                    "social_account_id": [acct_ids[k] for k in snap],
-                    "captured_at": now,
-                    "followers": [followers[k] for k in snap],
-                    "following": [v.following[k] for k in snap],
-                    "posts_count": [v.posts_count[k] for k in snap],
-                    "source": w.source_name,
-                },
-                len(snap),
-            )
+        if conn.dialect.name == "sqlite":
+            self._snapshots_from_accounts(acct_ids[0], acct_ids[-1])
+        else:
+            self._snapshots(v, acct_ids)
         audience = [
             {
                 "workspace_id": w.ws,
@@ -1071,6 +1310,54 @@ class ColumnarWriter:
         if audience:
             importer.bulk_insert(conn, _t(AudienceProfile), audience)
         result.imported += n
+
+    def _snapshots(self, v: Valid, acct_ids: list[int]) -> None:
+        """The first follower snapshot of each new account that has a count, from the chunk's columns."""
+        w = self.w
+        followers = v.followers
+        snap = [
+            k
+            for k, (a, b, c) in enumerate(zip(followers, v.following, v.posts_count, strict=True))
+            if a is not None or b is not None or c is not None
+        ]
+        if snap:
+            _insert(
+                w.conn,
+                _t(MetricSnapshot),
+                {
+                    "workspace_id": w.ws,
+                    "social_account_id": [acct_ids[k] for k in snap],
+                    "captured_at": w.now,
+                    "followers": [followers[k] for k in snap],
+                    "following": [v.following[k] for k in snap],
+                    "posts_count": [v.posts_count[k] for k in snap],
+                    "source": w.source_name,
+                },
+                len(snap),
+            )
+
+    def _snapshots_from_accounts(self, first_id: int, last_id: int) -> None:
+        """SQLite: the same rows as :meth:`_snapshots`, copied by the database from the account rows just
+        inserted (ids ``first_id..last_id``, consecutive) instead of being bound again from Python."""
+        w = self.w
+        snap = _t(MetricSnapshot)
+        dialect = w.conn.dialect
+        captured = snap.c.captured_at.type._cached_bind_processor(dialect)
+        source = snap.c.source.type._cached_bind_processor(dialect)
+        driver: Any = w.conn.connection.driver_connection
+        driver.execute(
+            f'INSERT INTO "{snap.name}" (workspace_id, social_account_id, captured_at, followers, following, '
+            "posts_count, source) SELECT workspace_id, id, ?, followers, following, posts_count, ? "
+            f'FROM "{_t(SocialAccount).name}" WHERE id BETWEEN ? AND ? AND +workspace_id = ? '
+            "AND (followers IS NOT NULL OR following IS NOT NULL OR posts_count IS NOT NULL) ORDER BY id",
+            (
+                captured(w.now) if captured is not None else w.now,
+                source(w.source_name) if source is not None else w.source_name,
+                first_id,
+                last_id,
+                w.ws,
+            ),
+        )
 
 
 # --- the run -----------------------------------------------------------------------------------------------------
@@ -1171,8 +1458,20 @@ def _reader_main(conn: Any, path: Path, plan: Plan, size: int, encoding: str | N
         # head is UTF-8 must fail on a bad byte further on rather than be re-read as CP932
         table = sources.csv_table(path, path.stat().st_size, encoding)
         validator = ChunkValidator(plan)
-        for chunk in chunks(table.rows(), size):
-            checked = validator.validate(chunk)
+        rows = table.rows()
+        while True:
+            # the chunks of chunks(rows, size), each validated a block at a time as it is read (still in cache)
+            parts: list[Checked] = []
+            count = 0
+            while count < size:
+                block = list(itertools.islice(rows, min(BLOCK, size - count)))
+                if not block:
+                    break
+                parts.append(validator.validate_block(block))
+                count += len(block)
+            if not parts:
+                break
+            checked = Checked.joined(parts)
             checked.progress = table.progress()
             conn.send_bytes(pickle.dumps(checked, protocol=pickle.HIGHEST_PROTOCOL))
         conn.send_bytes(pickle.dumps(None))

@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from kizuna.errors import ValidationFailed
-from kizuna.kit.numbers import NumberFormatError, is_missing, parse_decimal
+from kizuna.kit.notices import Notice
+from kizuna.kit.numbers import NOT_MARKER_CHARS, NumberFormatError, is_missing, parse_decimal
 
 FORMATS = ("auto", "csv", "xlsx", "json", "youtube", "youtube_videos", "instagram", "tiktok")
 TABULAR = ("csv", "xlsx", "json")
@@ -402,8 +403,13 @@ def auto_mapping(
             if share < 0.5:
                 example = next((str(v) for v in column(i) if not is_missing(v)), "")
                 warnings.append(
-                    f"column {headers[i]!r} looks like {f} but its values are not numbers "
-                    f"(e.g. {example!r}); left unmapped"
+                    Notice(
+                        "column %(column)s looks like %(field)s but its values are not numbers (e.g. %(example)s); "
+                        "left unmapped",
+                        column=repr(headers[i]),
+                        field=f,
+                        example=repr(example),
+                    )
                 )
                 mapping.pop(i)
     return mapping, warnings
@@ -494,16 +500,15 @@ def csv_table(path: Path, size: int, encoding: str | None = None) -> Table:
         with path.open("rb") as raw:
             position["fh"] = raw
             text = io.TextIOWrapper(raw, encoding=encoding, newline="")
-            reader = csv.reader(text, dialect)
+            reader: Iterator[list[Any]] = csv.reader(text, dialect)
+            disjoint = NOT_MARKER_CHARS.isdisjoint
             try:
-                header_seen = False
-                for n, row in enumerate(reader, start=1):
-                    if not header_seen:
-                        header_seen = True
-                        continue
-                    if not row or _blank(row):
-                        continue
-                    yield n, list(row)
+                numbered = enumerate(reader, start=1)
+                next(numbered, None)  # the header
+                for n, row in numbered:
+                    # a first cell with a character no missing marker has: not blank, without a call per cell
+                    if row and (not disjoint(row[0]) or not _blank(row)):
+                        yield n, row  # csv.reader makes a new list per row
             except UnicodeDecodeError as exc:
                 raise ImportFileError(
                     f"The file is not consistently {encoding}: undecodable bytes near byte {raw.tell()}.",

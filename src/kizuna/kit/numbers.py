@@ -6,6 +6,7 @@ an account with no followers.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import unicodedata
@@ -64,6 +65,22 @@ _JUNK = (" ", "\u00a0", "\u3000", "人", "件", "回", "followers", "views")
 _MARKER_CHARS = frozenset("".join(MISSING) + "".join(_JUNK))
 
 
+def _not_marker_chars() -> frozenset[str]:
+    """Characters that no missing marker can contain, in any case, width or spacing: ASCII letters and signs
+    whose lower case is not in a marker, kana, Hangul syllables and CJK ideographs other than the markers' own.
+    Each of them is its own NFKC form, has combining class 0 and is never the second half of a composition
+    (tests/influencers/test_columnar.py checks this against the Unicode database)."""
+    ascii_chars = [ch for ch in map(chr, range(0x21, 0x7F)) if ch.lower() not in _MARKER_CHARS]
+    kana = itertools.chain(range(0x3041, 0x3097), range(0x30A1, 0x30FB))
+    others = map(chr, itertools.chain(kana, range(0x4E00, 0xA000), range(0xAC00, 0xD7A4)))
+    return frozenset(itertools.chain(ascii_chars, others)) - _MARKER_CHARS
+
+
+#: A text with one of these characters anywhere is not a missing marker: no normalisation of :func:`is_missing`
+#: (or of its fast paths) turns it into one a marker is made of.
+NOT_MARKER_CHARS = _not_marker_chars()
+
+
 def _normalize(text: str) -> str:
     s = unicodedata.normalize("NFKC", text).strip().lower()
     for junk in _JUNK:
@@ -72,14 +89,17 @@ def _normalize(text: str) -> str:
 
 
 def is_missing(value: object) -> bool:
-    """``_normalize(value) in MISSING`` for text, with shortcuts that give the same answer: ASCII text is its
-    own NFKC form (so only strip/lower/space and the two English words can change it), and text already in
-    NFKC form that contains a character no marker has (a name, a city) cannot normalise into a marker."""
+    """``_normalize(value) in MISSING`` for text, with shortcuts that give the same answer: text with a
+    character of :data:`NOT_MARKER_CHARS` is no marker, ASCII text is its own NFKC form (so only
+    strip/lower/space and the two English words can change it), and text already in NFKC form that contains a
+    character no marker has (a name, a city) cannot normalise into a marker."""
     if value is None:
         return True
     if isinstance(value, float) and math.isnan(value):
         return True
     if not isinstance(value, str):
+        return False
+    if not NOT_MARKER_CHARS.isdisjoint(value):
         return False
     if value.isascii():
         s = value.strip().lower().replace(" ", "")

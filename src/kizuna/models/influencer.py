@@ -16,6 +16,7 @@ class Influencer(WorkspaceOwned, Timestamped, Base):
     """
 
     __tablename__ = "influencers"
+    __workspace_index__ = False  # the composite indexes below begin with workspace_id
     __table_args__ = (
         Index("ix_influencers_ws_followers", "workspace_id", "max_followers"),
         Index("ix_influencers_ws_country", "workspace_id", "country", "max_followers"),

@@ -12,6 +12,7 @@ class MetricSnapshot(WorkspaceOwned, Base):
     """An account's counts at one moment: the followers history."""
 
     __tablename__ = "metric_snapshots"
+    __workspace_index__ = False  # the composite indexes below begin with workspace_id
     __table_args__ = (
         Index("ix_metric_snapshots_account_time", "social_account_id", "captured_at"),
         Index("ix_metric_snapshots_ws_account_time", "workspace_id", "social_account_id", "captured_at"),

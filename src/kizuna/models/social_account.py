@@ -12,6 +12,7 @@ class SocialAccount(WorkspaceOwned, Timestamped, Base):
     """One account on one platform. ``platform`` is a free key (instagram, youtube, line, xiaohongshu, ...)."""
 
     __tablename__ = "social_accounts"
+    __workspace_index__ = False  # the composite indexes below begin with workspace_id
     __table_args__ = (
         UniqueConstraint("workspace_id", "platform", "handle_key"),
         # Tenancy adds "workspace_id = ?" to every query; without this index SQLite answers "accounts of these
