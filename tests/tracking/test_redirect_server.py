@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -350,6 +351,47 @@ def test_disabled_link_and_disallowed_destination_are_never_redirected(
     r = one(server, request("GET", f"/r/{world['other']}"))
     assert r.status == 404 and "location" not in r.headers
     assert buffer.flush() == 0
+
+
+def test_expired_link_is_not_redirected_or_counted(server: Server, world: dict[str, Any]) -> None:
+    """Past its expiry a link answers like an inactive one (404 ``link_not_found``, nothing logged); one whose
+    expiry is still ahead redirects and counts. (That a cached link stops when its expiry passes is tested in
+    process, with the clock moved: test_link_expiry.py.)"""
+    now = datetime.now(UTC)
+    with ctx_for(world) as ctx:
+        campaign = ctx.get(Campaign, world["campaign_id"])
+        later = links.create_link(
+            ctx.session,
+            workspace=ctx.workspace,
+            campaign=campaign,
+            destination="https://shop.example.com/later",
+            expires_at=now + timedelta(days=1),
+        )
+        later_code, later_id = later.code, later.id
+        # create_link refuses a past expiry: this is a link whose expiry has come since it was made
+        ctx.get(TrackingLink, world["link_id"]).expires_at = now - timedelta(minutes=1)
+    with server.connect() as sock:
+        sock.sendall(
+            request("GET", f"/r/{world['code']}")
+            + request("HEAD", f"/r/{world['code']}")
+            + request("GET", f"/r/{world['code']}", extra="Accept-Language: ja\r\n")
+            + request("GET", f"/r/{later_code}")
+        )
+        reader = Reader(sock)
+        gone = reader.read()
+        assert gone.status == 404 and "location" not in gone.headers
+        assert gone.json() == {
+            "error": {"code": "link_not_found", "message": "This link does not exist or is no longer active."}
+        }
+        head = reader.read(head=True)
+        assert head.status == 404 and "location" not in head.headers
+        assert reader.read().json()["error"]["message"] == "このリンクは存在しないか、無効になっています。"
+        ok = reader.read()
+        assert ok.status == 302 and ok.headers["location"].startswith("https://shop.example.com/later?")
+        assert "kzcid=" in ok.headers["location"]
+    assert buffer.flush() == 1
+    with unit_of_work() as uow:
+        assert uow.session.execute(sa_select(ClickEvent.link_id)).scalars().all() == [later_id]
 
 
 def test_forwarded_for_from_a_trusted_proxy(server: Server, world: dict[str, Any]) -> None:

@@ -19,11 +19,12 @@ from kizuna.campaigns.schemas import (
     CampaignUpdate,
     CodeCreate,
     LinkCreate,
+    LinkUpdate,
     PostRegister,
     ShortlistAdd,
     SnapshotCreate,
 )
-from kizuna.errors import ValidationFailed
+from kizuna.errors import NotFound, ValidationFailed
 from kizuna.integrations.shopify import parse_time
 from kizuna.kit.time import to_zone
 from kizuna.models.campaign import Campaign
@@ -40,6 +41,7 @@ from kizuna.web.routing import api_router
 
 router = api_router(prefix="/api/v1", tags=["campaigns"])
 register_path_param("influencer_id", Influencer)
+register_path_param("link_id", TrackingLink)
 CtxDep = Annotated[Ctx, Depends(workspace_ctx)]
 MAX_BODY = 20 * 1024 * 1024
 
@@ -73,6 +75,8 @@ def link_out(link: TrackingLink, clicks: int = 0) -> dict[str, Any]:
         "influencer_id": link.influencer_id,
         "platform": link.platform,
         "active": link.active,
+        "expires_at": link.expires_at.isoformat() if link.expires_at is not None else None,
+        "expired": links.is_expired(link),
         "clicks": clicks,
     }
 
@@ -180,7 +184,8 @@ def list_links(campaign_id: int, ctx: CtxDep) -> list[dict[str, Any]]:
 
 @router.post("/w/{ws}/campaigns/{campaign_id}/links", status_code=201)
 def create_link(campaign_id: int, ctx: CtxDep, body: LinkCreate) -> dict[str, Any]:
-    """A tracking link; the destination must be on one of the workspace's allowed domains."""
+    """A tracking link; the destination must be on one of the workspace's allowed domains. An ``expires_at`` in
+    the past is refused (422 ``link_expiry_past``)."""
     campaign = ctx.get(Campaign, campaign_id)
     influencer = ctx.get(Influencer, body.influencer_id) if body.influencer_id else None
     link = links.create_link(
@@ -195,9 +200,26 @@ def create_link(campaign_id: int, ctx: CtxDep, body: LinkCreate) -> dict[str, An
         utm_medium=body.utm_medium,
         utm_campaign=body.utm_campaign,
         utm_content=body.utm_content,
+        expires_at=links.expiry_in_zone(body.expires_at, ctx.timezone),
     )
-    ctx.audit("tracking.link_created", link, {"campaign_id": campaign.id})
+    ctx.audit("tracking.link_created", link, {"campaign_id": campaign.id, **_expiry_data(link)})
     return link_out(link)
+
+
+@router.patch("/w/{ws}/campaigns/{campaign_id}/links/{link_id}")
+def update_link(campaign_id: int, link_id: int, ctx: CtxDep, body: LinkUpdate) -> dict[str, Any]:
+    """Set a link's expiry (it must lie ahead: 422 ``link_expiry_past``) or remove it with ``null``."""
+    campaign = ctx.get(Campaign, campaign_id)
+    link = ctx.get(TrackingLink, link_id)
+    if link.campaign_id != campaign.id:
+        raise NotFound("Not found.", code="not_found", details={"object": "TrackingLink"})
+    links.set_expiry(link, links.expiry_in_zone(body.expires_at, ctx.timezone))
+    ctx.audit("tracking.link_expiry_changed", link, _expiry_data(link))
+    return link_out(link)
+
+
+def _expiry_data(link: TrackingLink) -> dict[str, Any]:
+    return {"expires_at": link.expires_at.isoformat()} if link.expires_at is not None else {}
 
 
 @router.post("/w/{ws}/campaigns/{campaign_id}/codes", status_code=201)

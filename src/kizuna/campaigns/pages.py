@@ -93,6 +93,23 @@ def _date(form: FormData, name: str) -> date | None:
         raise ValidationFailed(f"{name}: not a date", code="form_date_invalid") from exc
 
 
+def _datetime(form: FormData, name: str, timezone: str) -> datetime | None:
+    """A ``datetime-local`` field: a wall-clock time in the caller's zone, as the page showed it."""
+    text = _str(form, name)
+    if not text:
+        return None
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise ValidationFailed("Enter a date and time.", code="form_datetime_invalid") from exc
+    return links.expiry_in_zone(value, timezone)
+
+
+def _local_input(value: datetime | None, timezone: str) -> str:
+    """The value of a ``datetime-local`` field for ``value``, in the caller's zone (what :func:`_datetime` reads)."""
+    return to_zone(value, timezone).strftime("%Y-%m-%dT%H:%M") if value is not None else ""
+
+
 async def _text_upload(form: FormData, name: str = "file", fallback: str = "text") -> str:
     upload = form.get(name)
     if isinstance(upload, UploadFile) and upload.filename:
@@ -265,6 +282,20 @@ def link_toggle(link_id: int, ctx: CtxDep) -> Response:
     return _redirect(f"{_base(ctx)}/{link.campaign_id}#links")
 
 
+@router.post("/w/{ws}/campaigns/links/{link_id}/expiry")
+async def link_expiry(request: Request, link_id: int, ctx: CtxDep) -> Response:
+    """Set a link's expiry (a time in the caller's zone, still ahead) or, with the field left empty, remove it."""
+    link = ctx.get(TrackingLink, link_id)
+    form = await request.form()
+    links.set_expiry(link, _datetime(form, "expires_at", ctx.timezone))
+    ctx.audit(
+        "tracking.link_expiry_changed",
+        link,
+        {"expires_at": link.expires_at.isoformat()} if link.expires_at is not None else {},
+    )
+    return _redirect(f"{_base(ctx)}/{link.campaign_id}#links")
+
+
 def _page_context(ctx: Ctx, campaign: Campaign) -> dict[str, Any]:
     s = ctx.session
     view = views.build(s, campaign, locale=ctx.locale, today=_today(ctx))
@@ -283,6 +314,7 @@ def _page_context(ctx: Ctx, campaign: Campaign) -> dict[str, Any]:
             TrackingLink.code,
             TrackingLink.destination,
             TrackingLink.active,
+            TrackingLink.expires_at,
             TrackingLink.utm_source,
             TrackingLink.utm_campaign,
             TrackingLink.utm_content,
@@ -375,6 +407,8 @@ def _page_context(ctx: Ctx, campaign: Campaign) -> dict[str, Any]:
         "links": link_rows,
         "link_clicks": link_clicks,
         "short_url": links.short_url,
+        "now": datetime.now(UTC),
+        "local_input": lambda value: _local_input(value, ctx.timezone),
         "codes": code_rows,
         "code_total": code_total,
         "codes_used": used,
@@ -438,8 +472,12 @@ async def campaign_link_create(request: Request, campaign_id: int, ctx: CtxDep) 
         influencer=influencer,
         platform=_str(form, "platform") or None,
         label=_str(form, "label"),
+        expires_at=_datetime(form, "expires_at", ctx.timezone),
     )
-    ctx.audit("tracking.link_created", link, {"campaign_id": campaign.id})
+    data: dict[str, Any] = {"campaign_id": campaign.id}
+    if link.expires_at is not None:
+        data["expires_at"] = link.expires_at.isoformat()
+    ctx.audit("tracking.link_created", link, data)
     return _redirect(f"{_base(ctx)}/{campaign.id}#links")
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -58,6 +58,18 @@ class LinkCreate(BaseModel):
     utm_medium: str | None = None
     utm_campaign: str | None = None
     utm_content: str | None = None
+    expires_at: datetime | None = Field(
+        default=None,
+        description="When the link stops redirecting and counting clicks (ISO 8601; a time without a zone is in "
+        "your time zone). Must lie ahead; omitted or null: never.",
+    )
+
+
+class LinkUpdate(BaseModel):
+    expires_at: datetime | None = Field(
+        description="A new expiry (ISO 8601, ahead; a time without a zone is in your time zone) or null to "
+        "remove it."
+    )
 
 
 class ShortlistAdd(BaseModel):

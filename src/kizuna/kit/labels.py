@@ -144,6 +144,7 @@ AUDIT_ACTIONS: dict[str, str] = {
     "campaign.share_revoked": "Revoked a client share link for a campaign",
     "tracking.link_created": "Created a tracking link",
     "tracking.link_toggled": "Switched a tracking link on or off",
+    "tracking.link_expiry_changed": "Changed when a tracking link expires",
     "tracking.domains": "Changed the allowed link domains",
     "tracking.codes_batch": "Generated single-use promo codes",
     "tracking.codes_imported": "Imported existing promo codes",

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import Boolean, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -9,7 +11,8 @@ from kizuna.models.base import Base, BigId, Timestamped, WorkspaceOwned
 class TrackingLink(WorkspaceOwned, Timestamped, Base):
     """A short link ``/r/{code}`` for one influencer in one campaign; answers 302 to ``destination`` + UTM.
 
-    ``code`` is random (72 bits), never derived from ids, so links cannot be enumerated.
+    ``code`` is random (72 bits), never derived from ids, so links cannot be enumerated. From ``expires_at`` on
+    (when set) the link answers like an inactive one: no redirect, no click logged.
     """
 
     __tablename__ = "tracking_links"
@@ -33,3 +36,4 @@ class TrackingLink(WorkspaceOwned, Timestamped, Base):
     utm_campaign: Mapped[str] = mapped_column(String(100), nullable=False, default="")
     utm_content: Mapped[str] = mapped_column(String(100), nullable=False, default="")
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    expires_at: Mapped[datetime | None]

@@ -11,6 +11,7 @@ audience's clicks. Errors still go through the app's handlers (a ``NotFound`` re
 
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -38,10 +39,14 @@ __all__ = ["add_click_id", "follow_link", "router"]
 
 
 async def follow_link(scope: Scope, receive: Receive, send: Send) -> None:
-    """302 to the link's destination; logs the click when a person (not a bot, not HEAD) followed it."""
+    """302 to the link's destination; logs the click when a person (not a bot, not HEAD) followed it.
+
+    Unknown, inactive and expired links (and destinations no longer allowed) all answer 404 ``link_not_found``
+    and log nothing.
+    """
     code = str(scope.get("path_params", {}).get("code", "")) or scope["path"][3:]
     link = resolve(code) if 6 <= len(code) <= 32 else None
-    if link is None or not link.usable:
+    if link is None or not link.live(time.time()):
         raise NotFound("This link does not exist or is no longer active.", code="link_not_found")
     headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
     target = link.target

@@ -4,6 +4,10 @@ A redirect service that sends people anywhere is an open redirect (phishing uses
 domain), so a destination must be ``http(s)`` on one of the workspace's allowed domains (or a subdomain of
 one); the check runs when the link is made and again when it is followed, so removing a domain from the list
 disables its links at once (within the resolver cache's few seconds).
+
+A link may carry an expiry (``expires_at``, aware UTC): from that moment on it answers like an inactive link in
+every redirect path and its clicks are no longer logged. The expiry travels with the cached link and is compared
+with the clock on each request, so no cache serves an expired link as live.
 """
 
 from __future__ import annotations
@@ -12,13 +16,16 @@ import re
 import secrets
 import unicodedata
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kizuna.config import get_settings
 from kizuna.errors import Conflict, ValidationFailed
+from kizuna.kit.time import utcnow
 from kizuna.models.campaign import Campaign
 from kizuna.models.influencer import Influencer
 from kizuna.models.social_account import SocialAccount
@@ -134,6 +141,34 @@ def target_url(link: TrackingLink) -> str:
     )
 
 
+def expiry_in_zone(value: datetime | None, timezone: str) -> datetime | None:
+    """An expiry as a person typed it: a time without a zone is a time in ``timezone`` (theirs), as everywhere in
+    the UI; a time with a zone is kept."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=ZoneInfo(timezone))
+
+
+def check_expiry(expires_at: datetime | None, *, now: datetime | None = None) -> datetime | None:
+    """``expires_at`` in UTC when it is still ahead; 422 ``link_expiry_past`` when it has passed (a link born
+    expired could never be followed: most likely a typo in the date). ``None`` means the link never expires."""
+    if expires_at is None:
+        return None
+    if expires_at.tzinfo is None:
+        raise ValidationFailed("The expiry needs a time zone.", code="link_expiry_invalid")
+    if expires_at <= (now or utcnow()):
+        raise ValidationFailed(
+            "The expiry must be in the future.",
+            code="link_expiry_past",
+            details={"expires_at": expires_at.isoformat()},
+        )
+    return expires_at.astimezone(UTC)
+
+
+def is_expired(link: TrackingLink, *, now: datetime | None = None) -> bool:
+    return link.expires_at is not None and link.expires_at <= (now or utcnow())
+
+
 def short_url(code: str) -> str:
     return f"{get_settings().base_url.rstrip('/')}/r/{code}"
 
@@ -151,9 +186,14 @@ def create_link(
     utm_medium: str | None = None,
     utm_campaign: str | None = None,
     utm_content: str | None = None,
+    expires_at: datetime | None = None,
 ) -> TrackingLink:
-    """Make a link for (campaign, influencer). UTM values default to platform / influencer / campaign slug."""
+    """Make a link for (campaign, influencer). UTM values default to platform / influencer / campaign slug.
+
+    ``expires_at`` (aware; ``None``: never) must lie ahead (:func:`check_expiry`).
+    """
     dest = check_destination(destination, allowed_domains(workspace))
+    expiry = check_expiry(expires_at)
     if influencer is not None and platform is None:
         platform = session.execute(
             select(SocialAccount.platform)
@@ -183,6 +223,7 @@ def create_link(
         utm_campaign=(utm_campaign or slug(campaign.name, f"campaign-{campaign.id}"))[:100],
         utm_content=(utm_content or content_default)[:100],
         active=True,
+        expires_at=expiry,
     )
     for _attempt in range(5):
         exists = session.execute(select(TrackingLink.id).where(TrackingLink.code == link.code)).first()
@@ -196,6 +237,18 @@ def create_link(
 
 def set_active(link: TrackingLink, active: bool) -> None:
     link.active = active
+    from kizuna.tracking import resolver
+
+    resolver.forget(link.code)
+
+
+def set_expiry(link: TrackingLink, expires_at: datetime | None) -> None:
+    """Move the link's expiry (aware, still ahead: :func:`check_expiry`) or remove it (``None``: never expires).
+
+    To stop a link now, deactivate it (:func:`set_active`). Other processes' caches see the new expiry within the
+    resolver's TTL, as for any edit; an expiry already cached is enforced to the second.
+    """
+    link.expires_at = check_expiry(expires_at)
     from kizuna.tracking import resolver
 
     resolver.forget(link.code)

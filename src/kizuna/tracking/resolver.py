@@ -3,6 +3,10 @@
 The redirect is the hottest path in the product (every click of every influencer's audience), so it reads the
 database only on a cache miss. Entries live ``TTL_SECONDS``; changes made in this process (deactivating a link,
 editing the allowed domains) evict at once, other processes see them within the TTL.
+
+A link's expiry is not folded into ``usable`` (a cached "usable" would outlive it by up to the TTL): the entry
+carries ``expires_at`` as a Unix time and every redirect path asks :meth:`ResolvedLink.live` with the current
+clock, one float comparison per request.
 """
 
 from __future__ import annotations
@@ -32,6 +36,12 @@ class ResolvedLink:
     target: str
     #: False when the link is inactive or its destination is no longer on an allowed domain.
     usable: bool
+    #: The link's expiry as a Unix time (``time.time()`` scale); ``None`` when it never expires.
+    expires_at: float | None = None
+
+    def live(self, now: float) -> bool:
+        """Whether the link redirects (and counts clicks) at ``now``, a ``time.time()`` value."""
+        return self.usable and (self.expires_at is None or now < self.expires_at)
 
 
 _cache: dict[str, tuple[float, ResolvedLink | None]] = {}
@@ -76,10 +86,12 @@ def load(code: str) -> ResolvedLink | None:
             utm_content=row.utm_content,
         ),
         usable=ok,
+        expires_at=row.expires_at.timestamp() if row.expires_at is not None else None,
     )
 
 
 def resolve(code: str) -> ResolvedLink | None:
+    """The link behind ``code`` (cached up to ``TTL_SECONDS``); callers decide with :meth:`ResolvedLink.live`."""
     now = time.monotonic()
     hit = _cache.get(code)
     if hit is not None and hit[0] > now:

@@ -7,7 +7,8 @@ callbacks, one dict lookup for the prepared response bytes and, for a person's c
 
 **Same semantics as the web app's** ``/r/{code}`` (``kizuna.tracking.endpoints.follow_link``), from the same
 code: ``resolver.load`` (unknown code, inactive link, destination no longer on the workspace's allowed domains →
-404 ``link_not_found``), ``bots.is_automated`` (bots, link previews, prefetches get the 302 without ``kzcid`` and
+404 ``link_not_found``; so is a link past its expiry, checked against the clock on every request, never only when
+the cache entry was made), ``bots.is_automated`` (bots, link previews, prefetches get the 302 without ``kzcid`` and
 are not logged; so is every HEAD), ``clicks.make_click`` (keyed IP hash, referrer host, device class, country),
 ``clicks.add_click_id`` and the same response headers (``Cache-Control: no-store``, ``Referrer-Policy`` and the
 web app's other security headers). Client addresses behind the proxy come from ``X-Forwarded-For`` when the peer
@@ -25,7 +26,9 @@ drains every worker's file into ``click_events``/``click_daily`` idempotently.
 
 **Link cache.** Code → prepared response bytes (status line and headers, the click id spliced in), kept
 ``resolver.TTL_SECONDS`` (10 s), misses included. Edits in the web app (deactivating a link, changing the allowed
-domains) reach this process within that TTL — the same bound the web app's own processes give each other.
+domains or a link's expiry) reach this process within that TTL — the same bound the web app's own processes give
+each other. A link's expiry itself needs no edit to take effect: it is kept with the cached bytes and checked on
+every request, so an expired link stops at its expiry time whatever the cache holds.
 
 HTTP/1.1 keep-alive and pipelining (responses in request order, one write per connection per iteration), HTTP/1.0
 with or without keep-alive. Only ``GET``/``HEAD /r/{code}``; anything else is a JSON 404. A malformed request is
@@ -103,12 +106,15 @@ class Prepared:
     """A link's 302, ready to send: ``plain`` (not logged) or ``head`` + click id + ``tail`` (logged).
 
     Each ends after the last fixed header; the ``Date``/``Connection`` lines and the blank line follow.
+    ``expires_at`` (Unix time, ``None``: never) is compared with the clock per request: the cache keeps the
+    bytes up to ``resolver.TTL_SECONDS`` and must not keep redirecting past the expiry.
     """
 
     link: ResolvedLink
     plain: bytes
     head: bytes
     tail: bytes
+    expires_at: float | None = None
 
 
 def prepare(link: ResolvedLink) -> Prepared | None:
@@ -124,6 +130,7 @@ def prepare(link: ResolvedLink) -> Prepared | None:
         plain=status + link.target.encode("utf-8") + b"\r\n" + _REDIRECT_HEADERS,
         head=status + logged[:at],
         tail=logged[at + len(marker) :] + b"\r\n" + _REDIRECT_HEADERS,
+        expires_at=link.expires_at,
     )
 
 
@@ -233,7 +240,7 @@ class Worker:
                 self.logged_at = now
                 log.exception("could not resolve a link code (answering 503; logged at most every 10 s)")
             return self.error("unavailable", headers, tail, head_only=not is_get)
-        if prepared is None:
+        if prepared is None or (prepared.expires_at is not None and time.time() >= prepared.expires_at):
             return self.error("link_not_found", headers, tail, head_only=not is_get)
         if is_get and not is_automated(headers.get("user-agent"), headers):
             click = make_click(prepared.link, ip=conn.client_ip(headers), headers=headers)
