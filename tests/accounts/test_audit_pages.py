@@ -51,4 +51,11 @@ def test_actions_read_as_words_in_english_and_japanese(client: Any, owner: dict[
         assert "Legacy: bulk retag" in html and "legacy.bulk_retag" not in html
         assert "importer-bot" in html
         if path.endswith("/audit"):
-            assert "influencers 4242" in html  # the target is shown as before
+            # the target reads as its type and id: no influencer 4242 exists in this workspace
+            shown = (
+                ("Influencer", "#4242 (deleted)")
+                if lang == "en"
+                else ("インフルエンサー", "#4242（削除済み）")
+            )
+            assert all(text in html for text in shown), shown
+            assert "influencers 4242" not in html

@@ -8,7 +8,7 @@ from fastapi import Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import func, select
 
-from kizuna.accounts import service
+from kizuna.accounts import audit, service
 from kizuna.config import get_settings
 from kizuna.errors import KizunaError
 from kizuna.influencers.service import set_tier_scheme
@@ -350,7 +350,12 @@ def audit_page(request: Request, ctx: CtxDep, page: int = 1) -> HTMLResponse:
     return render(
         request,
         "accounts/audit.html",
-        {"rows": rows[:50], "page": page, "has_next": len(rows) > 50, "section": "audit"},
+        {
+            "entries": audit.describe(ctx, rows[:50]),
+            "page": page,
+            "has_next": len(rows) > 50,
+            "section": "audit",
+        },
     )
 
 
