@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 from kizuna.models.campaign import Campaign
 from kizuna.tracking import buffer, links
 from kizuna.tracking.asgi import app as redirect_app
+from kizuna.web.i18n import gettext
 from tests.campaigns.helpers import ctx_for, setup_campaign
 
 UA = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 Mobile Safari/537.36"
@@ -40,6 +41,22 @@ def test_standalone_redirect_app(owner: dict[str, Any]) -> None:
         )
         assert bot.status_code == 302 and "kzcid" not in bot.headers["location"]
     assert buffer.flush() == 1
+
+
+def test_link_errors_speak_the_visitors_language(owner: dict[str, Any], app: Any) -> None:
+    """A person who followed a dead link reads why in their language, from the stand-alone app and the web app."""
+    for asgi in (redirect_app, app):
+        with TestClient(asgi) as client:
+            ja = client.get("/r/unknowncode1", headers={"user-agent": UA, "accept-language": "ja,en;q=0.5"})
+            assert ja.status_code == 404
+            assert ja.json()["error"]["code"] == "link_not_found"
+            assert ja.json()["error"]["message"] == "このリンクは存在しないか、無効になっています。"
+            en = client.get("/r/unknowncode1", headers={"user-agent": UA, "accept-language": "en-US"})
+            assert en.json()["error"]["message"] == "This link does not exist or is no longer active."
+    with TestClient(redirect_app) as client:
+        other = client.get("/other", headers={"accept-language": "ja"})
+        assert other.status_code == 404 and other.json()["error"]["message"] == gettext("Not found.", "ja")
+        assert other.json()["error"]["message"] != "Not found."
 
 
 def test_periodic_flush_task_and_cli(owner: dict[str, Any]) -> None:

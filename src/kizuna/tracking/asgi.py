@@ -15,20 +15,28 @@ from typing import Any
 from kizuna.errors import KizunaError
 from kizuna.tracking.endpoints import follow_link
 from kizuna.tracking.responses import SECURITY_HEADERS_RAW
+from kizuna.web.i18n import gettext, negotiate
 
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
 Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 
 
+def _translated(scope: Scope, body: dict[str, Any]) -> dict[str, Any]:
+    """The error's message in the visitor's language (``Accept-Language``): a person who followed a link reads it."""
+    accept = next((v for k, v in scope.get("headers", ()) if k == b"accept-language"), b"")
+    message = gettext(str(body["message"]), negotiate(accept.decode("latin-1") or None))
+    return {**body, "message": message}
+
+
 async def _json(send: Send, status: int, body: dict[str, Any]) -> None:
-    data = json.dumps(body).encode("utf-8")
+    data = json.dumps(body, ensure_ascii=False).encode("utf-8")
     await send(
         {
             "type": "http.response.start",
             "status": status,
             "headers": [
-                (b"content-type", b"application/json"),
+                (b"content-type", b"application/json; charset=utf-8"),
                 (b"content-length", str(len(data)).encode()),
                 *SECURITY_HEADERS_RAW,
             ],
@@ -50,9 +58,9 @@ async def app(scope: Scope, receive: Receive, send: Send) -> None:
         return
     path: str = scope["path"]
     if not path.startswith("/r/") or "/" in path[3:] or scope["method"] not in ("GET", "HEAD"):
-        await _json(send, 404, {"error": {"code": "not_found", "message": "Not found."}})
+        await _json(send, 404, {"error": _translated(scope, {"code": "not_found", "message": "Not found."})})
         return
     try:
         await follow_link(scope, receive, send)
     except KizunaError as exc:
-        await _json(send, exc.status, {"error": exc.to_dict()})
+        await _json(send, exc.status, {"error": _translated(scope, exc.to_dict())})
