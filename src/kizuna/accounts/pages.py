@@ -195,7 +195,11 @@ def dashboard(request: Request, ctx: CtxDep) -> HTMLResponse:
     return render(
         request,
         "dashboard.html",
-        {"counts": counts, "tiers": _tiers_in_band_order(ctx, dict(tiers)), "recent": recent},
+        {
+            "counts": counts,
+            "tiers": _tiers_in_band_order(ctx, dict(tiers)),
+            "recent": audit.describe(ctx, recent),
+        },
     )
 
 
