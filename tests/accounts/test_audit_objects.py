@@ -17,9 +17,11 @@ import kizuna
 from kizuna.accounts.audit import (
     ACTION_DETAIL_KEYS,
     DETAIL_KEYS,
+    FIELD_NAMES,
     OBJECT_KINDS,
     SHORT,
     detail_label,
+    field_name,
     object_kind_label,
 )
 from kizuna.db import unit_of_work
@@ -147,7 +149,7 @@ def test_objects_read_as_type_and_name_linked_to_their_page(client: Any, owner: 
     assert f'<a href="/w/acme/campaigns/{camp.id}">Spring skincare launch</a>' in html
     assert f"influencers {inf.id}" not in html and "campaigns " not in html
     # details: labelled values, the influencer id in the data named too
-    assert "<dt>Changed fields</dt><dd>bio, display_name</dd>" in html
+    assert "<dt>Changed fields</dt><dd>Bio, Name</dd>" in html
     assert "<dt>Fee</dt><dd>50,000</dd>" in html
     assert f'<dt>Influencer</dt><dd><a href="/w/acme/influencers/{inf.id}">Aiko Tanaka</a></dd>' in html
     # a list of ids names each row; one that is gone reads as its id
@@ -162,7 +164,7 @@ def test_objects_read_as_type_and_name_linked_to_their_page(client: Any, owner: 
 
     ja = _page(client, "ja")
     assert "インフルエンサー" in ja and "キャンペーン" in ja
-    assert "<dt>変更した項目</dt><dd>bio, display_name</dd>" in ja
+    assert "<dt>変更した項目</dt><dd>自己紹介、名前</dd>" in ja
     assert "<dt>報酬</dt><dd>50,000</dd>" in ja
     assert "元データ（JSON）" in ja
     assert f'<a href="/w/acme/influencers/{inf.id}">Aiko Tanaka</a>' in ja
@@ -438,6 +440,7 @@ def test_object_and_data_labels_have_japanese() -> None:
     ja = catalog("ja")
     english = {k.label for k in OBJECT_KINDS.values()} | set(DETAIL_KEYS.values())
     english |= set(ACTION_DETAIL_KEYS.values()) | {"Yes", "No", "#%(id)s (deleted)", "Raw data (JSON)"}
+    english |= set(FIELD_NAMES.values())
     untranslated = sorted(e for e in english if not ja.get(e) or (ja[e] == e and e != "URL"))
     assert not untranslated, untranslated
     assert object_kind_label("influencers", "ja") == "インフルエンサー"
@@ -446,3 +449,35 @@ def test_object_and_data_labels_have_japanese() -> None:
     assert detail_label("member.role_changed", "to", "ja") == "変更後"
     assert detail_label("outreach.reply_queued", "to", "ja") == "宛先"
     assert detail_label("x.y", "some_key", "ja") == "Some key"
+
+
+def test_every_field_an_edit_can_list_has_a_name() -> None:
+    """The ``fields`` of influencer, account and campaign edits read as the form's words in both languages."""
+    from kizuna.influencers.service import ACCOUNT_FIELDS, INFLUENCER_FIELDS
+
+    campaign_fields = ("name", "objective", "status", "description", "platforms", "starts_on", "ends_on")
+    campaign_fields += ("attribution_window_days", "kpis", "target", "budget", "emv_values")
+    missing = [f for f in (*INFLUENCER_FIELDS, *ACCOUNT_FIELDS, *campaign_fields) if f not in FIELD_NAMES]
+    assert not missing, missing
+    assert field_name("display_name", "ja") == "名前" and field_name("display_name", "en") == "Name"
+    assert field_name("manager_id", "ja") == "マネージャー/事務所"
+    assert field_name("some_new_column", "ja") == "Some new column"  # not listed: its words
+
+
+def test_an_edits_fields_read_as_words(client: Any, owner: dict[str, Any]) -> None:
+    from kizuna.accounts.audit import record
+
+    with unit_of_work() as uow:
+        record(
+            uow.session,
+            action="influencer.update",
+            workspace_id=owner["workspace_id"],
+            actor=None,
+            object_type="influencers",
+            data={"fields": ["display_name", "manager_id", "tags"]},
+        )
+    login(client, owner["email"])
+    ja = client.get("/w/acme/settings/audit", headers={"Accept-Language": "ja"}).text
+    assert "名前、マネージャー/事務所、タグ" in ja
+    en = client.get("/w/acme/settings/audit", headers={"Accept-Language": "en"}).text
+    assert "Name, Manager / agency, Tags" in en and "display_name, manager_id" not in en

@@ -504,6 +504,63 @@ DETAIL_REFERENCES: dict[str, str] = {
     "merged": "influencers",
 }
 _PLATFORM_KEYS = frozenset({"platform", "provider"})
+
+#: The column names an edit's ``fields`` detail lists (influencer, account and campaign edits) as the reader sees
+#: them (English msgids, Japanese in the catalogs); a name not listed reads as words ("display_name" -> "Display
+#: name").
+FIELD_NAMES: dict[str, str] = {
+    # influencers
+    "display_name": "Name",
+    "kind": "Kind",
+    "bio": "Bio",
+    "emails": "E-mail",
+    "languages": "Languages",
+    "country": "Country",
+    "city": "City",
+    "timezone": "Time zone",
+    "categories": "Categories",
+    "tags": "Tags",
+    "notes": "Notes",
+    "owner_user_id": "Owner in the team",
+    "manager_id": "Manager / agency",
+    # social accounts
+    "platform": "Platform",
+    "handle": "Handle",
+    "url": "Profile URL",
+    "external_id": "Platform id",
+    "followers": "Followers",
+    "following": "Following",
+    "posts_count": "Posts",
+    "verified": "Verified",
+    "account_created_at": "Account created on",
+    "avg_likes": "Average likes",
+    "avg_comments": "Average comments",
+    "avg_views": "Average views",
+    # campaigns
+    "name": "Name",
+    "objective": "Objective",
+    "status": "Status",
+    "description": "Description",
+    "platforms": "Platforms",
+    "starts_on": "Starts on",
+    "ends_on": "Ends on",
+    "attribution_window_days": "Attribution window (days)",
+    "kpis": "KPI targets",
+    "target": "Target audience",
+    "budget": "Budget",
+    "emv_values": "EMV value per engagement type",
+}
+
+
+def field_name(field: str, locale: str) -> str:
+    """One entry of a ``fields`` detail in the reader's language."""
+    english = FIELD_NAMES.get(field)
+    if english is not None:
+        return gettext(english, locale)
+    words = field.replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
 _TIME_KEYS = frozenset({"at", "for", "due_at", "expires_at"})
 
 
@@ -680,6 +737,12 @@ def _value_text(key: str, value: Any, data: dict[str, Any], locale: str) -> str:
             pass
     if key in _PLATFORM_KEYS and isinstance(value, str):
         return platform_label(value, locale)
+    if key == "fields" and isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return (
+            "、".join(field_name(v, locale) for v in value)
+            if locale == "ja"
+            else ", ".join(field_name(v, locale) for v in value)
+        )
     return _compact(value, locale)
 
 
