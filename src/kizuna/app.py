@@ -22,6 +22,7 @@ from kizuna.errors import KizunaError, NotAuthenticated, PayloadTooLarge
 from kizuna.kit.modules import domain_modules
 from kizuna.web import i18n
 from kizuna.web.auth import is_api
+from kizuna.web.routing import LOCALE_COOKIE
 from kizuna.web.templating import STATIC_DIR, env, register_sections
 
 log = logging.getLogger(__name__)
@@ -177,9 +178,16 @@ def _error_response(request: Request, status: int, code: str, message: str, deta
         return HTMLResponse(
             html, status_code=200, headers={"HX-Retarget": "#flash", "HX-Reswap": "innerHTML"}
         )
-    html = env.get_template("error.html").render(
-        request=request, status=status, code=code, message=translated, locale=_request_locale(request)
-    )
+    locale = _request_locale(request)
+    # The handler runs after the route has reset the request's locale, so the page's own words ("Back to
+    # Kizuna") would fall back to English without it.
+    token = i18n.set_request_locale(i18n.RequestLocale(locale=locale))
+    try:
+        html = env.get_template("error.html").render(
+            request=request, status=status, code=code, message=translated, locale=locale
+        )
+    finally:
+        i18n.reset_request_locale(token)
     return HTMLResponse(html, status_code=status)
 
 
@@ -187,6 +195,9 @@ def _request_locale(request: Request) -> str:
     state = getattr(request.state, "locale", None)
     if state is not None:
         return str(state.locale)
+    chosen = request.cookies.get(LOCALE_COOKIE)
+    if chosen in i18n.SUPPORTED:
+        return str(chosen)
     return i18n.negotiate(request.headers.get("accept-language"))
 
 

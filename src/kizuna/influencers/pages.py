@@ -131,11 +131,19 @@ def _tier_choices(ctx: Ctx) -> list[tuple[str, str]]:
     return [(t.key, t.label_ja if ctx.locale == "ja" else t.label) for t in tiers]
 
 
+#: Two-letter CLDR territories that are not countries: test pseudo-locales ("疑似 BIDI"), "unknown region",
+#: unions and "outlying Oceania".
+_NOT_COUNTRIES = frozenset({"XA", "XB", "ZZ", "EU", "EZ", "UN", "QO"})
+
+
 def _country_choices(ctx: Ctx) -> list[tuple[str, str]]:
     from babel import Locale
 
     names = Locale.parse("ja" if ctx.locale == "ja" else "en").territories
-    return sorted(((c, str(n)) for c, n in names.items() if len(c) == 2 and c.isalpha()), key=lambda x: x[1])
+    return sorted(
+        ((c, str(n)) for c, n in names.items() if len(c) == 2 and c.isalpha() and c not in _NOT_COUNTRIES),
+        key=lambda x: x[1],
+    )
 
 
 # --- list -----------------------------------------------------------------------------------------------------

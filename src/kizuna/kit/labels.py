@@ -30,6 +30,7 @@ PLATFORMS: dict[str, tuple[str, str]] = {
     "note": ("note", "note"),
     "ameba": ("Ameba Blog", "アメブロ"),
     "other": ("Other", "その他"),
+    "unknown": ("Unknown", "不明"),  # results of a creator with no post yet
 }
 
 CATEGORIES: dict[str, tuple[str, str]] = {

@@ -214,6 +214,8 @@ class PayableRow:
     payable: Payable
     deal: Deal
     influencer: Influencer
+    #: The deliverable paid for, so pages can name it in the reader's language (``description`` is English).
+    item: ContentItem | None = None
 
     @property
     def days_to_pay(self) -> int | None:
@@ -233,9 +235,10 @@ class PayableRow:
 
 def rows(session: Session, *, status: str | None = None, deal_id: int | None = None) -> list[PayableRow]:
     q = (
-        select(Payable, Deal, Influencer)
+        select(Payable, Deal, Influencer, ContentItem)
         .join(Deal, Deal.id == Payable.deal_id)
         .join(Influencer, Influencer.id == Deal.influencer_id)
+        .outerjoin(ContentItem, ContentItem.id == Payable.content_item_id)
         .order_by(Payable.due_at.is_(None), Payable.due_at, Payable.id)
     )
     if status == "overdue":
@@ -244,7 +247,7 @@ def rows(session: Session, *, status: str | None = None, deal_id: int | None = N
         q = q.where(Payable.status == status)
     if deal_id is not None:
         q = q.where(Payable.deal_id == deal_id)
-    return [PayableRow(p, d, i) for p, d, i in session.execute(q).all()]
+    return [PayableRow(p, d, i, item) for p, d, i, item in session.execute(q).all()]
 
 
 CSV_HEADER = (
