@@ -6,8 +6,10 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
@@ -150,3 +152,71 @@ def test_cli_locale_reads_the_environment(monkeypatch: Any) -> None:
     assert cli_locale() == "en"
     monkeypatch.setenv("KIZUNA_LANG", "ja")
     assert cli_locale() == "ja"
+
+
+# --- the address links point at --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def served(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
+    """``uvicorn.run`` replaced by a recorder of the settings in force when the server would start."""
+    import uvicorn
+
+    from kizuna.config import get_settings
+    from kizuna.tracking.links import short_url
+
+    seen: dict[str, Any] = {}
+
+    def fake_run(app_: Any, *, host: str, port: int, **kwargs: Any) -> None:
+        seen.update(host=host, port=port, base_url=get_settings().base_url, link=short_url("abc123"))
+
+    monkeypatch.setattr(uvicorn, "run", fake_run)
+    monkeypatch.setenv("KIZUNA_BASE_URL", "")  # restored (unset) afterwards, whatever the command sets
+    monkeypatch.delenv("KIZUNA_BASE_URL")
+    get_settings.cache_clear()
+    yield seen
+    monkeypatch.undo()
+    get_settings.cache_clear()
+
+
+def test_serve_links_point_at_the_port_being_served(served: dict[str, Any]) -> None:
+    r = runner.invoke(app, ["serve", "--port", "8765", "--no-worker"])
+    assert r.exit_code == 0, r.output
+    assert served["port"] == 8765
+    assert served["base_url"] == "http://127.0.0.1:8765"
+    assert served["link"] == "http://127.0.0.1:8765/r/abc123"
+
+
+def test_demo_links_point_at_the_port_being_served(
+    served: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import kizuna.demo
+
+    monkeypatch.setattr(
+        kizuna.demo, "load_demo", lambda **kw: kizuna.demo.DemoInfo("demo@x.example", "pw", "demo", False)
+    )
+    r = runner.invoke(app, ["demo", "--port", "8123"])
+    assert r.exit_code == 0, r.output
+    assert "http://127.0.0.1:8123/" in r.output
+    assert served["base_url"] == "http://127.0.0.1:8123"
+    assert served["link"] == "http://127.0.0.1:8123/r/abc123"
+
+
+def test_an_explicit_base_url_wins_over_the_port(
+    served: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KIZUNA_BASE_URL", "https://kizuna.example.com")
+    r = runner.invoke(app, ["serve", "--port", "9000", "--no-worker"])
+    assert r.exit_code == 0, r.output
+    assert served["base_url"] == "https://kizuna.example.com"
+    assert served["link"] == "https://kizuna.example.com/r/abc123"
+
+
+def test_the_served_address_of_any_interface() -> None:
+    from kizuna.config import served_base_url
+
+    assert served_base_url("127.0.0.1", 8000) == "http://127.0.0.1:8000"
+    assert served_base_url("0.0.0.0", 8080) == "http://127.0.0.1:8080"  # every interface: this machine
+    assert served_base_url("::", 8080) == "http://[::1]:8080"
+    assert served_base_url("fe80::1", 9000) == "http://[fe80::1]:9000"
+    assert served_base_url("kizuna.local", 80) == "http://kizuna.local"

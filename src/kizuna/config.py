@@ -92,3 +92,28 @@ def _load_secret(data_dir: str, name: str) -> str:
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     return Settings()
+
+
+def served_base_url(host: str, port: int) -> str:
+    """The address people reach a server listening on ``host:port`` at: a wildcard interface (``0.0.0.0``,
+    ``::``) becomes this machine's loopback, an IPv6 address gets its brackets, port 80 is left out."""
+    name = host.strip().strip("[]") or "127.0.0.1"
+    if name == "0.0.0.0":  # noqa: S104 - reading the bind address, not binding
+        name = "127.0.0.1"
+    elif name == "::":
+        name = "::1"
+    if ":" in name:
+        name = f"[{name}]"
+    return f"http://{name}" if port == 80 else f"http://{name}:{port}"
+
+
+def use_served_address(host: str, port: int) -> Settings:
+    """Make ``base_url`` (portal, tracking, invitation and unsubscribe links) the address being served, unless
+    ``KIZUNA_BASE_URL`` was set: an explicit setting (a public host name behind a proxy) always wins.
+
+    It goes through the environment, so every later ``get_settings()`` (and any child process) agrees.
+    """
+    if not os.environ.get("KIZUNA_BASE_URL", "").strip():
+        os.environ["KIZUNA_BASE_URL"] = served_base_url(host, port)
+        get_settings.cache_clear()
+    return get_settings()

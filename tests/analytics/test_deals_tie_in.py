@@ -57,4 +57,4 @@ def test_accepted_deal_fee_is_spend_and_overdue_content_alerts(client: Any, owne
     login(client, info["email"])
     page = client.get(f"/w/{info['slug']}/campaigns/{info['campaign_id']}")
     assert page.status_code == 200
-    assert "accepted: 1" in page.text and "in_review: 1" in page.text
+    assert "Accepted: 1" in page.text and "In review: 1" in page.text  # statuses read as words, not codes

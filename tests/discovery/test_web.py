@@ -178,3 +178,16 @@ def test_page_save_search_and_add_to_shortlist(client: Any, corpus: Corpus) -> N
         follow_redirects=False,
     )
     assert r.status_code == 303
+
+
+def test_results_name_countries_languages_and_tiers(client: Any, corpus: Corpus) -> None:
+    """A result reads "日本 · 日本語 · … · マイクロ", not "JP · ja · … · micro"; the tier filter lists the workspace's
+    scheme by name (no "mid" and "middle" side by side)."""
+    login(client, "owner@example.com")
+    page = client.get(f"/w/{corpus.slug}/discover", params={"countries": "JP", "tiers": "micro"}).text
+    assert "Japan · Japanese · Skincare, Beauty · Micro" in page and "JP · ja" not in page
+    assert '<option value="mid" >Mid-tier</option>' in page and 'value="middle"' not in page
+    client.cookies.set("kizuna_lang", "ja")
+    page = client.get(f"/w/{corpus.slug}/discover", params={"countries": "JP", "tiers": "micro"}).text
+    assert "日本 · 日本語 · スキンケア, 美容 · マイクロ" in page
+    assert '<option value="micro" selected>マイクロ</option>' in page

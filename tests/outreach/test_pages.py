@@ -234,3 +234,26 @@ def test_compose_form_creates_a_sequence_and_enrolls(client: Any, ws: Any, smtp_
         assert uow.session.execute(
             select(OutreachEnrollment).where(OutreachEnrollment.sequence_id == seq.id)
         ).scalar_one()
+
+
+def test_tiers_stages_and_countries_read_as_words(client: Any, ws: Any, smtp_server: SmtpServer) -> None:
+    """The enroll search offers the workspace's tiers by name, the board names its stages (not ``content``)."""
+    ids = _world(ws, smtp_server)
+    with unit_of_work() as uow:
+        s = uow.session
+        inf = make_influencer(s, ws["workspace_id"], "Mina Park", None, tier="mid")
+        inf.country = "KR"
+    login(client, "owner@example.com")
+    page = client.get(f"/w/acme/outreach/sequences/{ids['sequence']}?tier=mid").text
+    assert '<select name="tier">' in page and 'placeholder="micro"' not in page
+    assert (
+        '<option value="micro" >Micro</option>' in page
+        and '<option value="mid" selected>Mid-tier</option>' in page
+    )
+    assert 'Mina Park <small class="muted">South Korea Mid-tier</small>' in page
+    board = client.get(f"/w/acme/outreach/board/{ids['campaign']}").text
+    assert "<h2>Creating content <small" in board and "<h2>content <small" not in board
+    assert '<option value="prospect" selected>Prospect</option>' in board
+    client.cookies.set("kizuna_lang", "ja")
+    page = client.get(f"/w/acme/outreach/sequences/{ids['sequence']}?tier=mid").text
+    assert '<option value="micro" >マイクロ</option>' in page and "韓国 ミドル" in page

@@ -70,6 +70,6 @@ def analytics_index(request: Request, ctx: CtxDep, status: str = "active") -> HT
             "kpi_columns": KPI_COLUMNS,
             "verdict": verdict,
             "cpes": cpes,
-            "tier_chart": json.dumps(views.tier_chart(tiers, ctx.locale), ensure_ascii=False),
+            "tier_chart": json.dumps(views.tier_chart(tiers, ctx.locale, ctx.workspace), ensure_ascii=False),
         },
     )

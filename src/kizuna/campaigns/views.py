@@ -15,8 +15,10 @@ from kizuna.analytics.alerts import Alert, campaign_alerts
 from kizuna.analytics.kpis import Totals
 from kizuna.analytics.pacing import Pace, pace_kpis
 from kizuna.analytics.service import CampaignResults, PostResult, campaign_results
+from kizuna.influencers.tiers import scheme_of, tier_label
 from kizuna.kit.money import minor_digits
 from kizuna.models.campaign import Campaign
+from kizuna.models.workspace import Workspace
 from kizuna.web.i18n import gettext
 
 PALETTE = ("#b03a5b", "#2f6f8f", "#d08c2f", "#4f8f5a", "#7a5aa6", "#8a8a8a")
@@ -38,7 +40,7 @@ def _major(minor: int, currency: str) -> float:
         return minor / 100
 
 
-def charts(results: CampaignResults, locale: str) -> dict[str, str]:
+def charts(results: CampaignResults, locale: str, workspace: object = None) -> dict[str, str]:
     c = results.campaign
     days = [d["day"].isoformat() for d in results.daily]
     out: dict[str, Any] = {
@@ -89,15 +91,17 @@ def charts(results: CampaignResults, locale: str) -> dict[str, str]:
         },
     }
     tiers = sorted(results.by_tier.items())
-    out["tiers"] = tier_chart(tiers, locale)
+    out["tiers"] = tier_chart(tiers, locale, workspace)
     return {k: json.dumps(v, ensure_ascii=False, separators=(",", ":")) for k, v in out.items()}
 
 
-def tier_chart(tiers: list[tuple[str, Totals]], locale: str) -> dict[str, Any]:
+def tier_chart(tiers: list[tuple[str, Totals]], locale: str, workspace: object = None) -> dict[str, Any]:
+    """CPE and engagement rate per tier; tiers are named in ``workspace``'s scheme (``mid`` -> Mid-tier)."""
+    scheme, custom = scheme_of(workspace)
     return {
         "type": "bar",
         "data": {
-            "labels": [gettext(k, locale) for k, _t in tiers],
+            "labels": [tier_label(k, scheme, custom, locale) for k, _t in tiers],
             "datasets": [
                 {
                     "label": gettext("CPE", locale),
@@ -128,7 +132,8 @@ def build(session: Session, campaign: Campaign, *, locale: str, today: date) -> 
     )
     alerts = campaign_alerts(session, campaign, pacing, today)
     top = sorted(results.posts, key=lambda p: -p.totals.reach)
-    return CampaignView(results, pacing, alerts, charts(results, locale), top)
+    workspace = session.get(Workspace, campaign.workspace_id)
+    return CampaignView(results, pacing, alerts, charts(results, locale, workspace), top)
 
 
 def fmt(t: Totals, key: str, locale: str | None = None) -> str:

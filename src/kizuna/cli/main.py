@@ -168,7 +168,9 @@ def serve(
     import uvicorn
 
     from kizuna.app import create_app
+    from kizuna.config import use_served_address
 
+    use_served_address(host, port)
     uvicorn.run(create_app(embedded_worker=worker), host=host, port=port, log_level="info")
 
 
@@ -192,12 +194,14 @@ def demo(
     serve_app: Annotated[bool, typer.Option("--serve/--no-serve", help="Start the server afterwards")] = True,
 ) -> None:
     """Migrate, load a demo workspace (once) and serve it. Safe to run again on the same data dir."""
+    from kizuna.config import served_base_url, use_served_address
     from kizuna.demo import load_demo
 
+    use_served_address(host, port)
     info = load_demo(influencers=influencers, seed=seed, console=console)
     console.rule(f"[bold]{_('Kizuna demo')}")
     state = _("created now") if info.created else _("already loaded")
-    console.print(f"{_('address'):<14}http://{host}:{port}/")
+    console.print(f"{_('address'):<14}{served_base_url(host, port)}/")
     console.print(f"{_('login e-mail'):<14}[bold]{info.email}[/]")
     console.print(f"{_('password'):<14}[bold]{info.password}[/]")
     console.print(f"{_('workspace'):<14}{info.workspace_slug} ({state})")

@@ -14,6 +14,7 @@ from kizuna.discovery import repository as repo
 from kizuna.discovery.filters import AGE_BANDS, SORTS, SearchQuery, parse_query
 from kizuna.discovery.service import SearchResults, discovery
 from kizuna.errors import KizunaError
+from kizuna.influencers.tiers import tier_choices
 from kizuna.models.campaign import Campaign
 from kizuna.models.influencer_list import InfluencerList
 from kizuna.models.saved_search import SavedSearch
@@ -28,7 +29,6 @@ register_path_param("saved_search_id", SavedSearch)
 CtxDep = Annotated[Ctx, Depends(workspace_ctx)]
 
 PLATFORMS = ("instagram", "youtube", "tiktok", "x", "blog", "podcast", "line", "xiaohongshu", "naver_blog")
-TIERS = ("nano", "micro", "mid", "macro", "mega", "celebrity", "middle", "top")
 
 
 def _form_data(request: Request) -> dict[str, Any]:
@@ -42,6 +42,12 @@ def _has_query(data: dict[str, Any]) -> bool:
     return any(str(v).strip() for vals in data.values() for v in vals if vals) and set(data) != {"saved"}
 
 
+def _tiers(ctx: Ctx, data: dict[str, Any]) -> list[str]:
+    """The workspace's tier keys (its scheme's bands), plus any other key a saved search still selects."""
+    keys = [key for key, _label in tier_choices(ctx.workspace)]
+    return keys + [t for t in dict.fromkeys(data.get("tiers") or []) if t and t not in keys]
+
+
 def _context(ctx: Ctx, data: dict[str, Any]) -> dict[str, Any]:
     campaigns = ctx.session.execute(select(Campaign).order_by(Campaign.id.desc()).limit(100)).scalars().all()
     lists = ctx.session.execute(select(InfluencerList).order_by(InfluencerList.name)).scalars().all()
@@ -49,7 +55,7 @@ def _context(ctx: Ctx, data: dict[str, Any]) -> dict[str, Any]:
         "form": {k: ", ".join(v) for k, v in data.items()},
         "form_lists": data,
         "platforms": PLATFORMS,
-        "tiers": TIERS,
+        "tiers": _tiers(ctx, data),
         "sorts": SORTS,
         "age_bands": AGE_BANDS,
         "campaigns": campaigns,

@@ -61,6 +61,9 @@ JAPAN_TIERS: tuple[Tier, ...] = (
 
 CELEBRITY = Tier("celebrity", "Celebrity", "セレブリティ", 0, None, 0.5, 2.0, 50_000, None)
 
+#: Not a band: the key results use for people without a tier (``kizuna.analytics.service.UNKNOWN``), for labels.
+UNKNOWN_TIER = Tier("unknown", "Unknown", "不明", 0, 0)
+
 SCHEMES: Mapping[str, tuple[Tier, ...]] = {"global": GLOBAL_TIERS, "japan": JAPAN_TIERS}
 
 #: Every tier key in display order, for both schemes (used by filters and tests).
@@ -185,13 +188,25 @@ def tier_label(
     locale: str = "en",
 ) -> str:
     """Human label of a tier key in the workspace's scheme (the key itself when unknown)."""
-    if key is None:
+    if key is None or key == "":
         return "—"
     bands = (*tiers_for_scheme(scheme, custom), CELEBRITY) if scheme != "custom" or custom else (CELEBRITY,)
-    for tier in bands:
+    # A key of another built-in scheme (a row tiered before the workspace changed scheme, or results grouped
+    # under "unknown") still reads as words rather than as the code.
+    for tier in (*bands, *GLOBAL_TIERS, *JAPAN_TIERS, UNKNOWN_TIER):
         if tier.key == key:
             return tier.label_ja if locale == "ja" else tier.label
     return key
+
+
+def tier_choices(workspace: object, locale: str = "en") -> list[tuple[str, str]]:
+    """``(key, label)`` of every tier an influencer of ``workspace`` can have, in band order (for a filter select);
+    celebrity last where the scheme has it (the global scheme)."""
+    scheme, custom = scheme_of(workspace)
+    bands: tuple[Tier, ...] = tiers_for_scheme(scheme, custom)
+    if scheme == "global":
+        bands = (*bands, CELEBRITY)
+    return [(t.key, t.label_ja if locale == "ja" else t.label) for t in bands]
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,6 +266,7 @@ __all__ = [
     "TierSchemeError",
     "compare_engagement",
     "scheme_of",
+    "tier_choices",
     "tier_for",
     "tier_label",
     "tiers_for_scheme",

@@ -1,4 +1,4 @@
-"""How platform, category and audit action keys read to a person, in English and Japanese.
+"""How platform, category, language, country, stage and audit action keys read to a person, in English and Japanese.
 
 Keys stay lowercase ASCII in the database and the API (``instagram``, ``skincare``, ``deal.offer_accepted``); pages
 show these labels. A platform or category not listed here (a regional platform or a category a team invented) is
@@ -6,6 +6,9 @@ shown as it was entered, so adding one needs no code change.
 """
 
 from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
 
 from kizuna.web.i18n import gettext
 
@@ -84,6 +87,116 @@ def platform_label(key: object, locale: str = "en") -> str:
 
 def category_label(key: object, locale: str = "en") -> str:
     return _label(CATEGORIES, key, locale)
+
+
+#: Language code (ISO 639-1, with a region where the script or usage differs) -> (English, Japanese). These are
+#: the languages the importer and the synthetic data write and the ones a Japanese team meets most; any other
+#: code CLDR knows (Babel) is named from there, and a code nobody knows is shown as entered.
+LANGUAGES: dict[str, tuple[str, str]] = {
+    "ja": ("Japanese", "日本語"),
+    "en": ("English", "英語"),
+    "ko": ("Korean", "韓国語"),
+    "zh": ("Chinese", "中国語"),
+    "zh-cn": ("Chinese (Simplified)", "中国語（簡体字）"),
+    "zh-hans": ("Chinese (Simplified)", "中国語（簡体字）"),
+    "zh-sg": ("Chinese (Simplified)", "中国語（簡体字）"),
+    "zh-tw": ("Chinese (Taiwan)", "中国語（台湾）"),
+    "zh-hant": ("Chinese (Traditional)", "中国語（繁体字）"),
+    "zh-hk": ("Chinese (Hong Kong)", "中国語（香港）"),
+    "yue": ("Cantonese", "広東語"),
+    "th": ("Thai", "タイ語"),
+    "vi": ("Vietnamese", "ベトナム語"),
+    "id": ("Indonesian", "インドネシア語"),
+    "ms": ("Malay", "マレー語"),
+    "tl": ("Tagalog", "タガログ語"),
+    "fil": ("Filipino", "フィリピノ語"),
+    "hi": ("Hindi", "ヒンディー語"),
+    "fr": ("French", "フランス語"),
+    "de": ("German", "ドイツ語"),
+    "es": ("Spanish", "スペイン語"),
+    "pt": ("Portuguese", "ポルトガル語"),
+    "pt-br": ("Portuguese (Brazil)", "ポルトガル語（ブラジル）"),
+    "it": ("Italian", "イタリア語"),
+    "ru": ("Russian", "ロシア語"),
+    "ar": ("Arabic", "アラビア語"),
+}
+
+#: Countries whose CLDR name is a long official form ("中華人民共和国香港特別行政区"); the short form reads better.
+_SHORT_COUNTRIES: dict[str, tuple[str, str]] = {
+    "HK": ("Hong Kong", "香港"),
+    "MO": ("Macao", "マカオ"),
+    "PS": ("Palestine", "パレスチナ"),
+}
+
+
+@lru_cache(maxsize=2)
+def _babel_locale(locale: str) -> Any:
+    from babel import Locale
+
+    return Locale.parse("ja" if locale == "ja" else "en")
+
+
+def language_label(code: object, locale: str = "en") -> str:
+    """A language code as the language's name in ``locale``: ``ja`` -> 日本語 / Japanese, ``zh-TW`` -> 中国語（台湾）.
+
+    Codes are matched case-insensitively, with ``_`` or ``-`` before a region. A code that is neither in
+    :data:`LANGUAGES` nor in CLDR (a typo, a language name typed into an import file) is shown as entered.
+    """
+    text = "" if code is None else str(code).strip()
+    key = text.lower().replace("_", "-")
+    pair = LANGUAGES.get(key)
+    if pair is not None:
+        return pair[1] if locale == "ja" else pair[0]
+    base, _dash, region = key.partition("-")
+    if not base.isalpha() or not 2 <= len(base) <= 3:
+        return text
+    names = _babel_locale(locale).languages
+    name = names.get(base)
+    if name is None:
+        return text
+    if not region:
+        return str(name)
+    where = country_label(region.upper(), locale) if region.isalpha() and len(region) == 2 else region
+    return f"{name}（{where}）" if locale == "ja" else f"{name} ({where})"
+
+
+def country_label(code: object, locale: str = "en") -> str:
+    """An ISO 3166 alpha-2 code as the country's name in ``locale`` (``JP`` -> 日本 / Japan), from CLDR like the
+    country filter; anything else (an old free-text value) is shown as entered."""
+    text = "" if code is None else str(code).strip()
+    key = text.upper()
+    if len(key) != 2 or not key.isalpha():
+        return text
+    pair = _SHORT_COUNTRIES.get(key)
+    if pair is not None:
+        return pair[1] if locale == "ja" else pair[0]
+    name = _babel_locale(locale).territories.get(key)
+    return text if name is None else str(name)
+
+
+#: Campaign pipeline stage (``CampaignInfluencer.stage``) -> English. The Japanese is the stage's entry in the
+#: catalogs (msgid = the code, as the outreach board has always used), so both stay one translation.
+STAGES: dict[str, str] = {
+    "prospect": "Prospect",
+    "contacted": "Contacted",
+    "replied": "Replied",
+    "negotiating": "Negotiating",
+    "agreed": "Agreed",
+    "content": "Creating content",
+    "published": "Published",
+    "paid": "Paid",
+    "completed": "Completed",
+    "declined": "Declined",
+}
+
+
+def stage_label(code: object, locale: str = "en") -> str:
+    """A pipeline stage code as words: ``content`` -> "Creating content" / 制作中; unknown codes as entered."""
+    text = "" if code is None else str(code).strip()
+    english = STAGES.get(text)
+    if english is None:
+        return text
+    return gettext(text, locale) if locale == "ja" else english
 
 
 #: audit action code -> what happened, in English. The Japanese is in ``web/locale/ja/LC_MESSAGES/audit.po``

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import func, select
 
 from kizuna.errors import KizunaError, NotFound, ValidationFailed
+from kizuna.influencers.tiers import tier_choices
 from kizuna.kit.crypto import new_token
 from kizuna.kit.time import utcnow
 from kizuna.models.campaign import Campaign
@@ -476,6 +477,7 @@ def sequence_detail(
             "q": q,
             "country": country,
             "tier": tier,
+            "tiers": tier_choices(ctx.workspace, ctx.locale),
             "campaigns": _campaigns(ctx),
         },
     )

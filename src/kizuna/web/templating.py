@@ -9,10 +9,19 @@ from typing import Any
 from babel.dates import format_datetime
 from fastapi import Request
 from fastapi.responses import HTMLResponse
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
 
+from kizuna.influencers.tiers import scheme_of, tier_label
 from kizuna.kit import notices
-from kizuna.kit.labels import audit_action_label, category_label, platform_label
+from kizuna.kit.labels import (
+    audit_action_label,
+    category_label,
+    country_label,
+    language_label,
+    platform_label,
+    stage_label,
+)
 from kizuna.kit.money import format_money
 from kizuna.kit.numbers import format_compact, format_percent
 from kizuna.kit.time import to_zone
@@ -95,6 +104,23 @@ def safe_url(value: object) -> str:
     return "#"
 
 
+@pass_context
+def _tier(context: Context, key: object) -> str:
+    """A tier key in the page's workspace's scheme (``mid`` -> Mid-tier / ミドル); "—" for none."""
+    scheme, custom = scheme_of(context.get("workspace"))
+    return tier_label(None if key is None else str(key), scheme, custom, i18n.current_locale())
+
+
+def _code(value: object) -> str:
+    """A status code translated; in English the code as words (``in_review`` -> "In review")."""
+    text = "" if value is None else str(value)
+    shown = i18n.gettext(text) if text else text
+    if shown == text:
+        shown = text.replace("_", " ")
+        shown = shown[:1].upper() + shown[1:]
+    return shown
+
+
 def _template_gettext(message: str, **params: Any) -> str:
     text = i18n.gettext(message)
     return str(text % params) if params else text
@@ -124,6 +150,11 @@ def _build_env() -> Environment:
         date=_fmt_date,
         platform=lambda key: platform_label(key, i18n.current_locale()),
         category=lambda key: category_label(key, i18n.current_locale()),
+        language=lambda code: language_label(code, i18n.current_locale()),
+        country=lambda code: country_label(code, i18n.current_locale()),
+        stage=lambda code: stage_label(code, i18n.current_locale()),
+        tier=_tier,
+        code=_code,
         audit_action=lambda code: audit_action_label(code, i18n.current_locale()),
         notice_lines=lambda message: notices.lines(message, i18n.current_locale()),
     )
