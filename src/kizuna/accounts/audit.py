@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kizuna.kit.labels import platform_label
+from kizuna.kit.labels import code_label, language_label, platform_label, stage_label
 from kizuna.kit.money import format_money
 from kizuna.models.api_token import ApiToken
 from kizuna.models.audit_log import AuditLog
@@ -504,6 +504,35 @@ DETAIL_REFERENCES: dict[str, str] = {
     "merged": "influencers",
 }
 _PLATFORM_KEYS = frozenset({"platform", "provider"})
+#: data keys whose values are codes (a role, a status, a verdict, a channel...), whatever the action: shown as
+#: the code's words in the reader's language (:func:`kizuna.kit.labels.code_label`), never as ``needs_review``.
+CODE_KEYS = frozenset(
+    {
+        "role",
+        "status",
+        "verdict",
+        "disclosure",
+        "channel",
+        "entity_type",
+        "author",
+        "outcome",
+        "scheme",
+    }
+)
+#: (action, key) pairs whose values are codes where the same key elsewhere holds free text or an address
+#: ("to" of a reply is an e-mail address; "reason" of a declined offer is what the person wrote).
+ACTION_CODE_KEYS = frozenset(
+    {
+        ("member.role_changed", "from"),
+        ("member.role_changed", "to"),
+        ("outreach.enrollment_stopped", "reason"),
+        ("outreach.unsubscribed", "source"),
+    }
+)
+#: (action, key) pairs holding a pipeline stage, shown like the outreach board (:func:`~kizuna.kit.labels.stage_label`).
+STAGE_KEYS = frozenset({("outreach.stage_changed", "from"), ("outreach.stage_changed", "to")})
+#: data keys holding a language code ("ja"), shown as the language's name (:func:`~kizuna.kit.labels.language_label`).
+_LANGUAGE_KEYS = frozenset({"language"})
 
 #: The column names an edit's ``fields`` detail lists (influencer, account and campaign edits) as the reader sees
 #: them (English msgids, Japanese in the catalogs); a name not listed reads as words ("display_name" -> "Display
@@ -707,7 +736,7 @@ def _detail(
             moment = None
         if moment is not None and moment.tzinfo is not None:
             return Detail(label, value, when=moment)
-    text = _value_text(key, value, data, locale)
+    text = _value_text(key, value, data, locale, action)
     if len(text) > SHORT:
         return Detail(label, text[: SHORT - 1].rstrip() + "…", full=text)
     return Detail(label, text)
@@ -726,9 +755,16 @@ def _ids(value: Any) -> list[int]:
     return []
 
 
-def _value_text(key: str, value: Any, data: dict[str, Any], locale: str) -> str:
+def _value_text(key: str, value: Any, data: dict[str, Any], locale: str, action: str = "") -> str:
     if key.endswith("_id") and isinstance(value, int) and not isinstance(value, bool):
         return f"#{value}"
+    if isinstance(value, str) and value:
+        if key == "stage" or (action, key) in STAGE_KEYS:
+            return stage_label(value, locale)
+        if key in CODE_KEYS or (action, key) in ACTION_CODE_KEYS:
+            return code_label(value, locale)
+        if key in _LANGUAGE_KEYS:
+            return language_label(value, locale)
     currency = data.get("currency")
     if key.endswith("_minor") and isinstance(value, int) and isinstance(currency, str) and currency:
         try:

@@ -15,7 +15,7 @@ from kizuna.analytics.forecast import forecast
 from kizuna.analytics.kpis import KPI_COLUMNS
 from kizuna.campaigns import posts as post_service
 from kizuna.campaigns import reports, service, shares, views
-from kizuna.errors import ValidationFailed
+from kizuna.errors import NotFound, ValidationFailed
 from kizuna.kit.time import to_zone
 from kizuna.models.campaign import CAMPAIGN_STATUSES, OBJECTIVES, Campaign
 from kizuna.models.campaign_influencer import STAGES, CampaignInfluencer
@@ -458,22 +458,57 @@ async def campaign_shortlist(request: Request, campaign_id: int, ctx: CtxDep) ->
     return _redirect(f"{_base(ctx)}/{campaign.id}#shortlist")
 
 
+#: The link form's field an error code belongs to (the message is shown next to it); others: the influencer.
+_LINK_ERROR_FIELDS = {
+    "invalid_destination": "destination",
+    "destination_not_allowed": "destination",
+    "form_datetime_invalid": "expires_at",
+    "link_expiry_invalid": "expires_at",
+    "link_expiry_past": "expires_at",
+}
+
+
 @router.post("/w/{ws}/campaigns/{campaign_id}/links")
 async def campaign_link_create(request: Request, campaign_id: int, ctx: CtxDep) -> Response:
     campaign = ctx.get(Campaign, campaign_id)
     form = await request.form()
-    infl_id = _int(form, "influencer_id")
-    influencer = ctx.get(Influencer, infl_id) if infl_id else None
-    link = links.create_link(
-        ctx.session,
-        workspace=ctx.workspace,
-        campaign=campaign,
-        destination=_str(form, "destination"),
-        influencer=influencer,
-        platform=_str(form, "platform") or None,
-        label=_str(form, "label"),
-        expires_at=_datetime(form, "expires_at", ctx.timezone),
-    )
+    try:
+        infl_id = _int(form, "influencer_id")
+        influencer = ctx.get(Influencer, infl_id) if infl_id else None
+        link = links.create_link(
+            ctx.session,
+            workspace=ctx.workspace,
+            campaign=campaign,
+            destination=_str(form, "destination"),
+            influencer=influencer,
+            platform=_str(form, "platform") or None,
+            label=_str(form, "label"),
+            expires_at=_datetime(form, "expires_at", ctx.timezone),
+        )
+    except (ValidationFailed, NotFound) as exc:
+        # a script asking for JSON (or an HTMX swap) keeps the usual error body with its stable code
+        if "application/json" in request.headers.get("accept", "") or request.headers.get("hx-request"):
+            raise
+        # the form again, with what was typed and the reason next to its field (not a bare error page)
+        ctx.session.rollback()
+        host = exc.details.get("host") if exc.code == "destination_not_allowed" else None
+        field = _LINK_ERROR_FIELDS.get(exc.code, "influencer_id")
+        link_form = {k: _str(form, k) for k in ("destination", "influencer_id", "platform", "expires_at")}
+        return render(
+            request,
+            "campaigns/campaign.html",
+            {
+                **_page_context(ctx, ctx.get(Campaign, campaign_id)),
+                "link_form": link_form,
+                "link_error": {
+                    "field": field,
+                    # an id that is not a number or not this workspace's influencer reads the same
+                    "message": _("Influencer not found.") if field == "influencer_id" else _(exc.message),
+                    "host": host if isinstance(host, str) else None,
+                },
+            },
+            status_code=422,
+        )
     data: dict[str, Any] = {"campaign_id": campaign.id}
     if link.expires_at is not None:
         data["expires_at"] = link.expires_at.isoformat()

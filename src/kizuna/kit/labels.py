@@ -327,3 +327,47 @@ def audit_action_label(code: object, locale: str = "en") -> str:
         return text
     readable = ": ".join(words)
     return readable[:1].upper() + readable[1:]
+
+
+# --- who did it and what a stored code means ---------------------------------------------------------------------
+
+#: ``audit_log.actor_label`` values written when no member acted (English, kept as stored) -> what they read as
+#: (English msgid, Japanese in ``audit.po``).
+ACTOR_LABELS: dict[str, str] = {
+    "system": "System",
+    "import job": "Import job",
+    "recipient": "Recipient",
+}
+#: Prefixes written before a person's own name (``deals/actors.py``: "creator: Mia Wright") -> the msgid that
+#: reads as the whole label; the name is passed as ``%(name)s`` and never translated.
+ACTOR_PREFIXES: dict[str, str] = {
+    "creator: ": "Creator: %(name)s",
+}
+
+
+def actor_label(label: object, locale: str = "en", *, member: bool = False) -> str:
+    """Who wrote an audit row, in ``locale``: "creator: Mia Wright" -> "クリエイター: Mia Wright", "system" -> "システム".
+
+    The stored label stays English (old rows and the API keep reading the same); only the known words around a
+    name are translated. ``member``: the row names a workspace member (their e-mail), shown as it is.
+    """
+    text = "" if label is None else str(label)
+    if member:
+        return text
+    english = ACTOR_LABELS.get(text)
+    if english is not None:
+        return gettext(english, locale)
+    for prefix, msgid in ACTOR_PREFIXES.items():
+        if text.startswith(prefix):
+            return gettext(msgid, locale) % {"name": text[len(prefix) :]}
+    return text
+
+
+def code_label(code: object, locale: str = "en") -> str:
+    """A stored code (a status, stage, role, verdict, channel) as words: its catalog entry, whose msgid is the code
+    itself (``in_review`` -> レビュー中), else its words ("in_review" -> "in review")."""
+    text = "" if code is None else str(code)
+    if not text:
+        return text
+    translated = gettext(text, locale)
+    return translated.replace("_", " ") if translated == text else translated

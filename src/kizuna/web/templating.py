@@ -15,6 +15,7 @@ from jinja2.runtime import Context
 from kizuna.influencers.tiers import scheme_of, tier_label
 from kizuna.kit import notices
 from kizuna.kit.labels import (
+    actor_label,
     audit_action_label,
     category_label,
     country_label,
@@ -104,6 +105,17 @@ def safe_url(value: object) -> str:
     return "#"
 
 
+def _actor(row: Any) -> str:
+    """An audit row's actor (the row, or its stored ``actor_label``) in the reader's language."""
+    if isinstance(row, str) or row is None:
+        return actor_label(row, i18n.current_locale())
+    return actor_label(
+        getattr(row, "actor_label", ""),
+        i18n.current_locale(),
+        member=getattr(row, "actor_user_id", None) is not None,
+    )
+
+
 @pass_context
 def _tier(context: Context, key: object) -> str:
     """A tier key in the page's workspace's scheme (``mid`` -> Mid-tier / ミドル); "—" for none."""
@@ -156,6 +168,7 @@ def _build_env() -> Environment:
         tier=_tier,
         code=_code,
         audit_action=lambda code: audit_action_label(code, i18n.current_locale()),
+        actor=_actor,
         notice_lines=lambda message: notices.lines(message, i18n.current_locale()),
     )
     env.globals.update(nav_items=nav_items)
