@@ -33,11 +33,14 @@ def test_deliverables_read_in_japanese(client: Any, creator: Any, api: dict[str,
 
 
 def test_statuses_read_as_words_in_english(client: Any, creator: Any, api: dict[str, Any]) -> None:
-    accepted_deal(client, creator, api)
+    ctx = accepted_deal(client, creator, api)
     login(client, api["email"])
     client.cookies.set("kizuna_lang", "en")
     payments = client.get(f"/w/{api['ws']}/deals/payments").text
     assert "awaiting clock" in payments and ">awaiting_clock<" not in payments
     assert "reel #1 · Instagram" in payments
+    detail = client.get(f"/w/{api['ws']}/deals/{ctx['deal']['id']}").text
+    # the agreement's language, in the reader's words
+    assert "(Japanese)" in detail and "(日本語)" not in detail
     content = client.get(f"/w/{api['ws']}/content").text
     assert ">in review<" in content and ">in_review<" not in content and ">changes_requested<" not in content

@@ -191,3 +191,28 @@ def test_results_name_countries_languages_and_tiers(client: Any, corpus: Corpus)
     page = client.get(f"/w/{corpus.slug}/discover", params={"countries": "JP", "tiers": "micro"}).text
     assert "日本 · 日本語 · スキンケア, 美容 · マイクロ" in page
     assert '<option value="micro" selected>マイクロ</option>' in page
+
+
+def test_the_filters_in_force_read_as_words(client: Any, corpus: Corpus) -> None:
+    """ "Filters: countries=JP · languages=ja" was the code's own notation; the page names each filter and value."""
+    login(client, "owner@example.com")
+    params = {
+        "countries": "JP",
+        "languages": "ja",
+        "tiers": "micro",
+        "platforms": "instagram",
+        "followers_min": "10000",
+        "has_email": "1",
+    }
+    client.cookies.set("kizuna_lang", "ja")
+    page = client.get(f"/w/{corpus.slug}/discover/results", params=params).text
+    shown = page.split("絞り込み条件: ", 1)[1].split("</p>", 1)[0]
+    assert shown.startswith("プラットフォーム: Instagram") and "ティア: マイクロ" in shown
+    assert "クリエイターの国: 日本" in shown and "言語: 日本語" in shown
+    assert "countries=JP" not in page and "languages=ja" not in page
+    client.cookies.set("kizuna_lang", "en")
+    page = client.get(f"/w/{corpus.slug}/discover/results", params=params).text
+    assert "Platform: Instagram · Tier: Micro" in page
+    assert "Creator country: Japan · Language: Japanese" in page and "has e-mail" in page
+    line = page.split("Filters: ", 1)[1].split("</p>", 1)[0]
+    assert "Followers from 10K · Creator country" in line
