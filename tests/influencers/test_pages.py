@@ -75,6 +75,9 @@ def test_list_profile_and_edit(client: Any, owner: dict[str, Any]) -> None:
     r = client.get(f"{base}/{top}")
     assert r.status_code == 200 and "アカウントとエンゲージメント" in r.text and "再生数" in r.text
     assert "インフルエンサーにタグを付与" in r.text  # the activity list in Japanese
+    # the edit's changed fields as the form names them, not the column names
+    assert "名前、メールアドレス" in r.text
+    assert "display_name" not in r.text.split("アクティビティ", 1)[-1]
     assert "すべてのインフルエンサー" in client.get(base).text
 
 
@@ -152,7 +155,10 @@ def test_import_wizard(client: Any, owner: dict[str, Any]) -> None:
     assert "Rejected rows" in page and "handle missing" in page
     r = client.get(f"{job_url}/rejected.csv")
     assert r.status_code == 200 and "row,column,value,reason" in r.text and "handle missing" in r.text
-    assert client.get(f"{job_url}/progress").status_code == 200
+    progress = client.get(f"{job_url}/progress")
+    assert progress.status_code == 200 and "<strong>Done</strong>" in progress.text  # the status as a word
+    progress = client.get(f"{job_url}/progress", headers={"Accept-Language": "ja"})
+    assert "<strong>完了</strong>" in progress.text
     r = client.post(f"{base}/import", data={"csrf_token": csrf}, files={"file": ("e.csv", b"", "text/csv")})
     assert r.status_code == 422 and "empty" in r.text
 

@@ -123,6 +123,13 @@ def _tier(context: Context, key: object) -> str:
     return tier_label(None if key is None else str(key), scheme, custom, i18n.current_locale())
 
 
+def _field_name(field: object) -> str:
+    """A column name an edit changed ("display_name") as the form calls it, in the reader's language."""
+    from kizuna.accounts.audit import field_name  # the audit module imports the models: not at start-up
+
+    return field_name(str(field), i18n.current_locale())
+
+
 def _code(value: object) -> str:
     """A status code translated; in English the code as words (``in_review`` -> "In review")."""
     text = "" if value is None else str(value)
@@ -167,6 +174,7 @@ def _build_env() -> Environment:
         stage=lambda code: stage_label(code, i18n.current_locale()),
         tier=_tier,
         code=_code,
+        field_name=_field_name,
         audit_action=lambda code: audit_action_label(code, i18n.current_locale()),
         actor=_actor,
         notice_lines=lambda message: notices.lines(message, i18n.current_locale()),
