@@ -52,3 +52,40 @@ def test_import_formats_read_in_japanese(client: Any, db: Any) -> None:
     assert '<option value="instagram">Instagram ビジネスディスカバリー</option>' in page
     assert '<option value="tiktok">TikTok ユーザー情報</option>' in page
     assert "business discovery</option>" not in page and "user info</option>" not in page
+
+
+def test_registry_tier_filter_offers_the_workspace_tiers_with_celebrity(client: Any, db: Any) -> None:
+    """The registry's tier filter offers what ``tier_choices`` offers (Celebrity too, in the global scheme)."""
+    from kizuna.db import unit_of_work
+    from kizuna.influencers.tiers import tier_choices
+    from kizuna.models.workspace import Workspace
+
+    w = make_world()
+    with unit_of_work() as uow:
+        ws = uow.session.get(Workspace, w["workspace_id"])
+        assert ws is not None
+        expected = tier_choices(ws, "ja")
+    assert expected[-1] == ("celebrity", "セレブリティ")
+    login(client, w["email"])
+    client.cookies.set("kizuna_lang", "ja")
+    listing = client.get(f"/w/{w['ws']}/influencers").text
+    tier_select = listing.split('<select name="tier">', 1)[1].split("</select>", 1)[0]
+    for key, label in expected:
+        assert f'<option value="{key}" >{label}</option>' in tier_select
+    chosen = client.get(f"/w/{w['ws']}/influencers?tier=celebrity").text
+    assert '<option value="celebrity" selected>セレブリティ</option>' in chosen
+
+
+def test_registry_country_filter_uses_short_names(client: Any, db: Any) -> None:
+    """香港 / マカオ as the rest of the app names them, not CLDR's 中華人民共和国香港特別行政区."""
+    w = make_world()
+    login(client, w["email"])
+    client.cookies.set("kizuna_lang", "ja")
+    listing = client.get(f"/w/{w['ws']}/influencers").text
+    assert '<option value="HK" >香港</option>' in listing and '<option value="MO" >マカオ</option>' in listing
+    assert "特別行政区" not in listing
+    edit = client.get(f"/w/{w['ws']}/influencers/{w['influencer_id']}/edit").text
+    assert '<option value="HK" >香港</option>' in edit
+    client.cookies.set("kizuna_lang", "en")
+    listing = client.get(f"/w/{w['ws']}/influencers").text
+    assert '<option value="HK" >Hong Kong</option>' in listing and "SAR China" not in listing

@@ -16,6 +16,7 @@ from kizuna.analytics.kpis import KPI_COLUMNS
 from kizuna.campaigns import posts as post_service
 from kizuna.campaigns import reports, service, shares, views
 from kizuna.errors import NotFound, ValidationFailed
+from kizuna.kit.labels import CATEGORIES
 from kizuna.kit.time import to_zone
 from kizuna.models.campaign import CAMPAIGN_STATUSES, OBJECTIVES, Campaign
 from kizuna.models.campaign_influencer import STAGES, CampaignInfluencer
@@ -66,6 +67,46 @@ def _base(ctx: Ctx) -> str:
 def _str(form: FormData, name: str) -> str:
     value = form.get(name)
     return value.strip() if isinstance(value, str) else ""
+
+
+def _list(form: FormData, name: str) -> list[str]:
+    """Every value of a repeated field (checkboxes), each also read as a comma-separated list (the old text
+    field, or a client that still posts ``ja, en``)."""
+    return [
+        part.strip()
+        for value in form.getlist(name)
+        if isinstance(value, str)
+        for part in value.split(",")
+        if part.strip()
+    ]
+
+
+def _option_key(value: str) -> str:
+    """``zh_TW``, ``zh-TW`` and ``zh-tw`` (or ``Skincare`` and ``skincare``) are one choice."""
+    return value.lower().replace("_", "-")
+
+
+def _target_options(campaign: Campaign | None) -> dict[str, list[tuple[str, bool]]]:
+    """The campaign form's audience choices: ``key -> [(value, ticked)]`` for genders, languages and interests.
+
+    A value the campaign already targets that is not among the choices (set through the API or typed into the
+    old free-text field) is offered too, ticked, so saving the form keeps it."""
+    target = (campaign.target if campaign is not None else None) or {}
+    out: dict[str, list[tuple[str, bool]]] = {}
+    choices: dict[str, tuple[str, ...]] = {
+        "genders": service.TARGET_GENDERS,
+        "languages": service.TARGET_LANGUAGES,
+        "interests": tuple(CATEGORIES),
+    }
+    for key, offered in choices.items():
+        raw = target.get(key) or []
+        stored = [str(v).strip() for v in ([raw] if isinstance(raw, str) else raw) if str(v).strip()]
+        chosen = {_option_key(v) for v in stored}
+        known = {_option_key(v) for v in offered}
+        out[key] = [(v, _option_key(v) in chosen) for v in offered] + [
+            (v, True) for v in dict.fromkeys(stored) if _option_key(v) not in known
+        ]
+    return out
 
 
 def _float(form: FormData, name: str) -> float | None:
@@ -143,10 +184,10 @@ def _campaign_data(form: FormData) -> dict[str, Any]:
         "target": {
             "age_min": _str(form, "age_min"),
             "age_max": _str(form, "age_max"),
-            "genders": _str(form, "genders"),
+            "genders": _list(form, "genders"),
             "countries": _str(form, "countries"),
-            "languages": _str(form, "languages"),
-            "interests": _str(form, "interests"),
+            "languages": _list(form, "languages"),
+            "interests": _list(form, "interests"),
         },
         "kpis": kpis,
         "emv_values": emv,
@@ -184,6 +225,7 @@ def campaigns_index(request: Request, ctx: CtxDep) -> HTMLResponse:
             "objectives": OBJECTIVES,
             "platforms": service.PLATFORMS,
             "kpi_keys": service.KPI_KEYS,
+            "target_options": _target_options(None),
         },
     )
 
@@ -422,6 +464,7 @@ def _page_context(ctx: Ctx, campaign: Campaign) -> dict[str, Any]:
         "statuses": CAMPAIGN_STATUSES,
         "platforms": service.PLATFORMS,
         "kpi_keys": service.KPI_KEYS,
+        "target_options": _target_options(campaign),
         "emv_keys": service.EMV_KEYS,
         "domains": links.allowed_domains(ctx.workspace),
         "fmt": views.fmt,

@@ -19,6 +19,11 @@ PLATFORMS = ("instagram", "tiktok", "youtube", "x", "blog", "podcast", "line", "
 # The KPIs a campaign can target are exactly the ones pacing can measure.
 KPI_KEYS = KPI_METRICS
 EMV_KEYS = ("impressions", "views", "likes", "comments", "shares", "saves", "clicks")
+#: The audience the campaign form offers by name: the genders audience data records (what matching scores) and
+#: the languages a Japanese team targets most (codes as :func:`_target` stores them). Interests are the known
+#: categories (:data:`kizuna.kit.labels.CATEGORIES`). The API takes any value, as before.
+TARGET_GENDERS = ("female", "male")
+TARGET_LANGUAGES = ("ja", "en", "ko", "zh", "zh-tw", "th", "vi", "id", "es", "fr", "de", "pt")
 
 
 def _check(

@@ -22,9 +22,10 @@ from kizuna.influencers.tiers import (
     JAPAN_TIERS,
     compare_engagement,
     scheme_of,
+    tier_choices,
     tier_label,
-    tiers_for_scheme,
 )
+from kizuna.kit.labels import country_label
 from kizuna.kit.numbers import NumberFormatError, parse_count
 from kizuna.models.import_job import ImportJob
 from kizuna.models.influencer import Influencer
@@ -125,23 +126,24 @@ def _filter_params(query: ListQuery) -> dict[str, str]:
     return {k: v for k, v in out.items() if v}
 
 
-def _tier_choices(ctx: Ctx) -> list[tuple[str, str]]:
-    scheme, custom = scheme_of(ctx.workspace)
-    tiers = tiers_for_scheme(scheme, custom) if scheme != "custom" or custom else ()
-    return [(t.key, t.label_ja if ctx.locale == "ja" else t.label) for t in tiers]
-
-
 #: Two-letter CLDR territories that are not countries: test pseudo-locales ("疑似 BIDI"), "unknown region",
 #: unions and "outlying Oceania".
 _NOT_COUNTRIES = frozenset({"XA", "XB", "ZZ", "EU", "EZ", "UN", "QO"})
 
 
 def _country_choices(ctx: Ctx) -> list[tuple[str, str]]:
+    """``(code, name)`` of every country CLDR knows, named as the rest of the app names it (:func:`country_label`:
+    香港 rather than CLDR's 中華人民共和国香港特別行政区), sorted by name."""
     from babel import Locale
 
-    names = Locale.parse("ja" if ctx.locale == "ja" else "en").territories
+    locale = "ja" if ctx.locale == "ja" else "en"
+    codes = [str(c) for c in Locale.parse(locale).territories]
     return sorted(
-        ((c, str(n)) for c, n in names.items() if len(c) == 2 and c.isalpha() and c not in _NOT_COUNTRIES),
+        (
+            (c, country_label(c, locale))
+            for c in codes
+            if len(c) == 2 and c.isalpha() and c not in _NOT_COUNTRIES
+        ),
         key=lambda x: x[1],
     )
 
@@ -177,7 +179,7 @@ def influencer_list(request: Request, ctx: CtxDep) -> HTMLResponse:
             "next_url": next_url,
             "first_url": f"{_base(ctx)}?{urlencode(params)}" if query.after else None,
             "sort_url": sort_url,
-            "tiers": _tier_choices(ctx),
+            "tiers": tier_choices(ctx.workspace, ctx.locale),
             "tier_label": lambda k: tier_label(k, scheme, custom, ctx.locale),
             "countries": _country_choices(ctx),
             "platforms": PLATFORM_CHOICES,
