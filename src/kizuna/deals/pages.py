@@ -12,7 +12,8 @@ from sqlalchemy import or_, select
 from kizuna.content import briefs, uploads
 from kizuna.deals import agreement, forms, rates, service
 from kizuna.deals.actors import Actor
-from kizuna.deals.terms import FORMATS, PLATFORMS, USAGE_CHANNELS, Terms, diff_terms
+from kizuna.deals.changes import term_changes
+from kizuna.deals.terms import FORMATS, PLATFORMS, USAGE_CHANNELS, Terms
 from kizuna.errors import Conflict, KizunaError, NotFound, ValidationFailed
 from kizuna.kit.crypto import decrypt
 from kizuna.models.campaign import Campaign
@@ -160,7 +161,7 @@ def _detail_context(ctx: Ctx, deal: Deal) -> dict[str, Any]:
     previous: Terms | None = None
     for offer in offers:
         terms = Terms.model_validate(offer.terms)
-        history.append({"offer": offer, "terms": terms, "changed": diff_terms(previous, terms)})
+        history.append({"offer": offer, "terms": terms, "changed": term_changes(previous, terms, ctx.locale)})
         previous = terms
     influencer = s.get(Influencer, deal.influencer_id)
     campaign = s.get(Campaign, deal.campaign_id)

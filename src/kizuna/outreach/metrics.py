@@ -22,11 +22,20 @@ GROUPS = ("template", "step", "variant", "tier", "sequence_step_variant")
 
 @dataclass
 class Row:
+    """One group's counts. ``key`` is the group as the API names it ("step 1 / B", a template's name, a tier
+    key); pages name the group from ``step``, ``variant`` and ``template_id`` in the reader's language."""
+
     key: str
     sent: int
     delivered: int
     bounced: int
     replied: int
+    #: the step's number, from 1 (grouped by step or by step and variant)
+    step: int | None = None
+    #: the A/B variant, "A" for a step without variants (grouped by step and variant)
+    variant: str | None = None
+    #: the saved template the message came from; None when written in the step (grouped by template)
+    template_id: int | None = None
 
     @property
     def reply_rate(self) -> float | None:
@@ -84,15 +93,29 @@ def breakdown(session: Session, by: str, *, sequence_id: int | None = None) -> l
     rows = []
     for r in session.execute(stmt).all():
         sent, bounced, replied = int(r.sent), int(r.bounced or 0), int(r.replied or 0)
+        step = int(r[0]) + 1 if by in ("step", "variant") and r[0] is not None else None
+        variant = (r[1] or "A") if by == "variant" and step is not None else None
+        template_id = int(r[0]) if by == "template" and r[0] is not None else None
         if by == "template":
             key = names.get(r[0], "(inline)") if r[0] is not None else "(inline)"
         elif by == "step":
-            key = f"step {int(r[0]) + 1}" if r[0] is not None else "-"
+            key = f"step {step}" if step is not None else "-"
         elif by == "variant":
-            key = f"step {int(r[0]) + 1} / {r[1] or 'A'}" if r[0] is not None else "-"
+            key = f"step {step} / {variant}" if step is not None else "-"
         else:
             key = r[0] or "(none)"
-        rows.append(Row(key=str(key), sent=sent, delivered=sent - bounced, bounced=bounced, replied=replied))
+        rows.append(
+            Row(
+                key=str(key),
+                sent=sent,
+                delivered=sent - bounced,
+                bounced=bounced,
+                replied=replied,
+                step=step,
+                variant=variant,
+                template_id=template_id,
+            )
+        )
     return rows
 
 

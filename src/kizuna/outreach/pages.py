@@ -27,7 +27,7 @@ from kizuna.models.outreach_template import OutreachTemplate
 from kizuna.outreach import engine, mailboxes, metrics, service, templating
 from kizuna.tenancy import Ctx, register_path_param, register_public_path
 from kizuna.web.auth import workspace_ctx
-from kizuna.web.i18n import _
+from kizuna.web.i18n import _, gettext
 from kizuna.web.routing import page_router, uow_of
 from kizuna.web.templating import render
 from kizuna.worker.queue import defer
@@ -430,6 +430,20 @@ async def sequence_create(request: Request, ctx: CtxDep) -> Response:
     return _redirect(f"{_base(ctx)}/sequences/{seq.id}")
 
 
+#: The fixed start of a blocked template's stop detail ("Missing variables: first_name"); the names stay as stored.
+_MISSING_VARIABLES = "Missing variables:"
+
+
+def stop_detail_text(detail: str) -> str:
+    """An enrollment's stored stop detail in the reader's language: a blocked template's fixed message (stored in
+    English) translated, the names of missing variables kept; anything else (a mail server's answer, who stopped
+    it) as stored."""
+    if detail.startswith(_MISSING_VARIABLES):
+        label = gettext(_MISSING_VARIABLES)
+        return f"{label}{'' if label.endswith('：') else ' '}{detail[len(_MISSING_VARIABLES) :].strip()}"
+    return gettext(detail) if detail else detail
+
+
 @router.get("/w/{ws}/outreach/sequences/{sequence_id}")
 def sequence_detail(
     request: Request, ctx: CtxDep, sequence_id: int, q: str = "", country: str = "", tier: str = ""
@@ -455,12 +469,13 @@ def sequence_detail(
     version_no = {v.id: v.version for v in versions}
     by_variant = metrics.breakdown(s, "variant", sequence_id=seq.id)
     ab: list[dict[str, Any]] = []
-    grouped: dict[str, list[metrics.Row]] = {}
+    grouped: dict[int, list[metrics.Row]] = {}
     for row in by_variant:
-        grouped.setdefault(row.key.split(" / ")[0], []).append(row)
-    for step_key, rows in grouped.items():
+        if row.step is not None:
+            grouped.setdefault(row.step, []).append(row)
+    for step_no, rows in grouped.items():
         if len(rows) >= 2:
-            ab.append({"step": step_key, "rows": rows, "verdict": metrics.ab_verdict(rows[0], rows[1])})
+            ab.append({"step": step_no, "rows": rows, "verdict": metrics.ab_verdict(rows[0], rows[1])})
     found = service.search_influencers(s, q=q, country=country, tier=tier) if (q or country or tier) else []
     return render(
         request,
@@ -470,6 +485,9 @@ def sequence_detail(
             "versions": versions,
             "current": versions[0] if versions else None,
             "enrollments": enrollments,
+            "stop_details": {
+                e.id: stop_detail_text(e.stop_detail) for e, _inf in enrollments if e.stop_detail
+            },
             "version_no": version_no,
             "by_variant": by_variant,
             "ab": ab,
