@@ -128,6 +128,8 @@ CODED = [
     ("outreach.enrollment_stopped", {"reason": "manual"}, "reason", "manual", "手動"),
     ("workspace.tier_scheme", {"scheme": "japan"}, "scheme", "japan", "日本"),
     ("agreement.issued", {"language": "ja"}, "language", "Japanese", "日本語"),
+    # a new offer's changed terms, stored as dotted paths
+    ("deal.offer_countered", {"changed": ["compensation.fee_minor"]}, "changed", "Fee", "報酬"),
 ]
 # free text and addresses under keys that hold codes for other actions: never translated
 FREE = [

@@ -773,6 +773,10 @@ def _value_text(key: str, value: Any, data: dict[str, Any], locale: str, action:
             pass
     if key in _PLATFORM_KEYS and isinstance(value, str):
         return platform_label(value, locale)
+    if key == "changed" and isinstance(value, list) and all(isinstance(v, str) for v in value):
+        from kizuna.deals.changes import term_label  # the deals package is not needed for other pages
+
+        return ("、" if locale == "ja" else ", ").join(term_label(v, locale) for v in value)
     if key == "fields" and isinstance(value, list) and all(isinstance(v, str) for v in value):
         return (
             "、".join(field_name(v, locale) for v in value)
