@@ -61,6 +61,10 @@ def test_every_outreach_page_renders(client: Any, ws: Any, smtp_server: SmtpServ
         r = client.get(path)
         assert r.status_code == 200, (path, r.text[:500])
     assert "初回のご連絡（日本語）" in client.get(f"{base}/templates").text  # starter templates installed
+    # a sending mailbox is "in service" (稼働中), not "in progress" (進行中) as a sequence is
+    mailboxes = client.get(f"{base}/mailboxes", headers={"Accept-Language": "ja"}).text
+    assert "<td>稼働中" in mailboxes and "<td>進行中" not in mailboxes
+    assert "<td>In service" in client.get(f"{base}/mailboxes", headers={"Accept-Language": "en"}).text
     assert 'href="/w/acme/outreach"' in client.get("/w/acme").text  # the nav item appears
 
 
